@@ -1,0 +1,27 @@
+# The two quick-start commands: `make serve` and `make test` (see README.md).
+PYTHON ?= python3
+PIP_FLAGS ?= -q
+
+.PHONY: install install-test serve demo test lint bench
+
+install:
+	$(PYTHON) -m pip install $(PIP_FLAGS) -e .
+
+install-test:
+	bash scripts/install-test-deps.sh
+	$(PYTHON) -m pip install $(PIP_FLAGS) -e ".[test]"
+
+# Serve the wall on the embedded SQLite default, with the national demo data loaded once.
+serve: install
+	carbonwall init-db
+	carbonwall demo --if-empty
+	carbonwall serve
+
+# The whole test suite: unit, integration (SQLite and PostgreSQL), browser (headless Chromium).
+test: install-test
+	bash scripts/ensure-services.sh
+	lint-imports
+	$(PYTHON) -m pytest
+
+bench: install
+	$(PYTHON) bench/run_all.py

@@ -1,0 +1,1 @@
+"""carbonwall's wiring: app factory, settings, CLI, scheduler, HTTP API."""

@@ -1,0 +1,148 @@
+"""The `carbonwall` command: init-db, build-geo, ingest, demo, rollup, serve, scheduler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from dashboard.config import ConfigError, Settings
+from dashboard.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _engine(settings: Settings):
+    from datasource.engine import make_engine
+
+    return make_engine(settings.database_url)
+
+
+@click.group()
+def cli() -> None:
+    """carbonwall: 双碳监测大屏与分析平台 (dual-carbon command-center wall)."""
+
+
+@cli.command("init-db")
+def init_db() -> None:
+    """Create or migrate the schema, load reference tables and the region registry."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from sqlalchemy.orm import Session
+
+    from datasource.schema import load_regions, migrate
+    from geo.regions import load_regions as geo_regions
+
+    engine = _engine(settings)
+    migrate(engine)
+    with Session(engine) as session, session.begin():
+        n = load_regions(session, geo_regions())
+    _build_geo_if_missing(settings)
+    click.echo(f"schema ready at {engine.url.render_as_string(hide_password=True)}; {n} new regions")
+
+
+def _build_geo_if_missing(settings: Settings) -> None:
+    try:
+        from geo import layers
+    except ImportError:  # geo layers not built yet in this version
+        return
+    if not layers.is_built(Path(settings.geo_cache_dir)):
+        report = layers.build_all(Path(settings.geo_cache_dir))
+        click.echo(f"map layers built into {settings.geo_cache_dir} in {report.seconds:.1f} s")
+
+
+@cli.command("build-geo")
+@click.option("--force", is_flag=True, help="rebuild even if the cache is complete")
+def build_geo(force: bool) -> None:
+    """Build the simplified map layers into the geo cache folder."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from geo import layers
+
+    report = layers.build_all(Path(settings.geo_cache_dir), force=force)
+    click.echo(f"{report.files} layer files in {settings.geo_cache_dir}, {report.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["emissions", "indicators", "regions", "parks", "targets"]),
+    default=None,
+    help="what the file holds; detected from its columns when omitted",
+)
+@click.option("--dry-run", is_flag=True, help="validate only; change nothing")
+def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
+    """Load a CSV (UTF-8, UTF-8-BOM, GBK) or XLSX file into the data pool: all rows or none."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from datasource.ingest import ingest_file
+
+    report = ingest_file(_engine(settings), file, kind=kind, dry_run=dry_run, source="cli")
+    click.echo(report.render())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--scale", type=click.Choice(["province", "national"]), default="national")
+@click.option("--seed", type=int, default=2060, show_default=True)
+@click.option("--province", default="340000", show_default=True, help="the province for --scale province")
+def demo(scale: str, seed: int, province: str) -> None:
+    """Fill the data pool with deterministic, plausible demo data (2005-2024)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from datasource.demo import generate
+    from datasource.rollup import rebuild
+
+    engine = _engine(settings)
+    summary = generate(engine, scale=scale, seed=seed, province=province)
+    click.echo(summary.render())
+    report = rebuild(engine)
+    click.echo(report.render())
+
+
+@cli.command()
+def rollup() -> None:
+    """Rebuild the rollup tables now (the scheduler does this when the data version moves)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from datasource.rollup import rebuild
+
+    click.echo(rebuild(_engine(settings)).render())
+
+
+@cli.command()
+@click.option("--workers", type=int, default=None, help="gunicorn workers; 0 = Dash's own server")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+def serve(workers: int | None, host: str | None, port: int | None) -> None:
+    """Serve the wall (Dash's server for one user, gunicorn with --workers N for a wall)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from dashboard.serve import run
+
+    run(settings, workers=workers, host=host, port=port)
+
+
+@cli.command()
+def scheduler() -> None:
+    """Run the heavy scheduled work (rollups, forecasts) in this process only."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from dashboard.scheduler import run_heavy_forever
+
+    run_heavy_forever(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

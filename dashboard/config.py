@@ -1,0 +1,86 @@
+"""The one Settings object, filled from CARBONWALL_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+PREFIX = "CARBONWALL_"
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or its value cannot be used; the message names the variable."""
+
+
+def _parse_bool(text: str) -> bool:
+    low = text.strip().lower()
+    if low in {"1", "true", "yes", "on"}:
+        return True
+    if low in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {text!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of carbonwall. README.md documents each field (a test checks that)."""
+
+    database_url: str = "sqlite:///instance/carbon.sqlite"
+    geo_cache_dir: str = "instance/geo"
+    refresh_seconds: int = 30
+    root_region: str = "100000"
+    lang: str = "zh"
+    gwp_set: str = "AR5"
+    kiosk_views: str = ""
+    kiosk_dwell_seconds: int = 20
+    kiosk_resume_seconds: int = 60
+    admin_tokens: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8050
+    workers: int = 2
+    max_upload_mb: int = 50
+    run_scheduler: bool = True
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if self.refresh_seconds < 1:
+            raise ConfigError(f"{PREFIX}REFRESH_SECONDS must be at least 1, got {self.refresh_seconds}")
+        if self.lang not in {"zh", "en"}:
+            raise ConfigError(f"{PREFIX}LANG must be zh or en, got {self.lang!r}")
+        if self.gwp_set not in {"SAR", "AR4", "AR5", "AR6"}:
+            raise ConfigError(f"{PREFIX}GWP_SET must be SAR, AR4, AR5 or AR6, got {self.gwp_set!r}")
+        if not (self.root_region.isdigit() and len(self.root_region) == 6):
+            raise ConfigError(
+                f"{PREFIX}ROOT_REGION must be a 6-digit administrative code, got {self.root_region!r}"
+            )
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Admin API tokens, comma-separated in CARBONWALL_ADMIN_TOKENS; empty means ingest is off."""
+        return tuple(t.strip() for t in self.admin_tokens.split(",") if t.strip())
+
+    @property
+    def kiosk_view_list(self) -> tuple[str, ...]:
+        return tuple(v.strip() for v in self.kiosk_views.split(",") if v.strip())
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        known = {PREFIX + f.name.upper(): f for f in fields(cls)}
+        if unknown := sorted(k for k in env if k.startswith(PREFIX) and k not in known):
+            raise ConfigError(f"unknown settings {unknown}; known: {sorted(known)}")
+        values: dict[str, object] = {}
+        for key, field in known.items():
+            if key not in env:
+                continue
+            default = field.default
+            try:
+                if isinstance(default, bool):
+                    values[field.name] = _parse_bool(env[key])
+                else:
+                    values[field.name] = type(default)(env[key])
+            except ValueError as exc:
+                raise ConfigError(f"{key}={env[key]!r} is invalid: {exc}") from exc
+        return cls(**values)

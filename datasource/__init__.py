@@ -1,0 +1,1 @@
+"""The data pool: schema, ingest, queries, rollups, demo data. Knows nothing of Dash."""

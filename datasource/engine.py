@@ -1,0 +1,54 @@
+"""Engines and session factories for SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+PG_STATEMENT_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine with pre-ping; SQLite gets WAL and foreign keys, PostgreSQL a statement timeout.
+
+    A relative SQLite path's folder is created, so the embedded default works on a fresh checkout.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    # keep any libpq options the URL carries (tests put a search_path there)
+    options = f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"
+    if extra := parsed.query.get("options"):
+        options = f"{extra} {options}"
+        parsed = parsed.difference_update_query(["options"])
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"options": options, "connect_timeout": 5},
+    )
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_postgres(engine_or_session: Engine | Session) -> bool:
+    bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) else engine_or_session
+    return bind.dialect.name == "postgresql"
