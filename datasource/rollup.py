@@ -1,0 +1,313 @@
+"""Rollups: derive every region's figures from its own records or its children's, once per
+data version, so each screen query reads a handful of indexed rows.
+
+What it builds (all in one transaction; readers see the old rollup until it commits):
+- ``derived_emission``: leaf-level emissions of region-periods with no own records, summed
+  bottom-up over administrative children (parks are a separate lens and never summed in);
+- ``stat_sector_gas``: per region, period, top-level sector and gas;
+- ``stat_region``: per region and period: CO2 and CO2e (per GWP set), GDP, intensity on
+  constant-price GDP, and the change against the previous period.
+
+Only one rebuild runs at a time across every process and host: PostgreSQL takes a transaction
+advisory lock, SQLite's BEGIN IMMEDIATE write lock serialises it. A rebuild that finds the
+rollup already at the current data version does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, text
+
+from datasource import periods, reference
+from datasource.models import StatRegion
+
+log = logging.getLogger(__name__)
+
+ADVISORY_KEY = 0x0CA7B0  # pg_advisory_xact_lock key for the rollup
+# parents are filled bottom-up: a city from its counties, a province from cities and counties
+# directly under it, the country from provinces.
+_PARENT_LEVELS = ("city", "province", "country")
+
+
+@dataclass(frozen=True)
+class RollupReport:
+    built: bool
+    version: int
+    seconds: float
+    regions: int = 0
+    rows: int = 0
+
+    def render(self) -> str:
+        if not self.built:
+            return f"rollup already current at data version {self.version}"
+        return (
+            f"rollup built for data version {self.version}: {self.regions} region-periods, "
+            f"{self.rows} derived leaf rows, {self.seconds:.1f} s"
+        )
+
+
+def needs_rebuild(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT version, rollup_version FROM data_state WHERE id = 1")
+        ).one()
+    return row.version != row.rollup_version
+
+
+def rebuild(engine: Engine, *, force: bool = False) -> RollupReport:
+    """Rebuild the rollups if the data version moved (or ``force``); safe to call concurrently."""
+    start = time.perf_counter()
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.begin()
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+        state = conn.execute(
+            text("SELECT version, rollup_version FROM data_state WHERE id = 1")
+        ).one()
+        if state.version == state.rollup_version and not force:
+            conn.rollback()
+            return RollupReport(False, state.version, time.perf_counter() - start)
+        rows = _derive_emissions(conn)
+        _sector_gas(conn)
+        regions = _stat_region(conn)
+        conn.execute(
+            text("UPDATE data_state SET rollup_version = :v, rollup_at = :t WHERE id = 1"),
+            {"v": state.version, "t": datetime.now(UTC)},
+        )
+        conn.commit()
+    seconds = time.perf_counter() - start
+    log.info("rollup built for data version %d in %.1f s", state.version, seconds)
+    return RollupReport(True, state.version, seconds, regions, rows)
+
+
+def _derive_emissions(conn: Connection) -> int:
+    conn.execute(text("DELETE FROM derived_emission"))
+    total = 0
+    for parent_level in _PARENT_LEVELS:
+        result = conn.execute(
+            text(
+                """
+                INSERT INTO derived_emission (region_code, period, sector_code, gas, sector_top, value)
+                SELECT r.parent_code, e.period, e.sector_code, e.gas, e.sector_top, SUM(e.value)
+                FROM (
+                    SELECT region_code, period, sector_code, gas, sector_top, value FROM emission
+                    UNION ALL
+                    SELECT region_code, period, sector_code, gas, sector_top, value
+                    FROM derived_emission
+                ) e
+                JOIN region r ON r.code = e.region_code
+                JOIN region p ON p.code = r.parent_code
+                WHERE p.level = :parent_level AND r.level <> 'park'
+                  AND NOT EXISTS (
+                      SELECT 1 FROM emission o
+                      WHERE o.region_code = r.parent_code AND o.period = e.period
+                  )
+                GROUP BY r.parent_code, e.period, e.sector_code, e.gas, e.sector_top
+                """
+            ),
+            {"parent_level": parent_level},
+        )
+        total += max(result.rowcount or 0, 0)
+    return total
+
+
+def _sector_gas(conn: Connection) -> None:
+    conn.execute(text("DELETE FROM stat_sector_gas"))
+    conn.execute(
+        text(
+            """
+            INSERT INTO stat_sector_gas (region_code, period, sector_top, gas, value)
+            SELECT region_code, period, sector_top, gas, SUM(value)
+            FROM (
+                SELECT region_code, period, sector_top, gas, value FROM emission
+                UNION ALL
+                SELECT region_code, period, sector_top, gas, value FROM derived_emission
+            ) e
+            GROUP BY region_code, period, sector_top, gas
+            """
+        )
+    )
+
+
+def _stat_region(conn: Connection) -> int:
+    gas = pd.DataFrame(
+        conn.execute(
+            text(
+                "SELECT region_code, period, gas, "
+                "CASE WHEN sector_top = :lulucf THEN 1 ELSE 0 END AS lulucf, SUM(value) AS value "
+                "FROM stat_sector_gas GROUP BY region_code, period, gas, "
+                "CASE WHEN sector_top = :lulucf THEN 1 ELSE 0 END"
+            ),
+            {"lulucf": reference.LULUCF},
+        ).all(),
+        columns=["region_code", "period", "gas", "lulucf", "value"],
+    )
+    regions = pd.DataFrame(
+        conn.execute(text("SELECT code, parent_code, level FROM region")).all(),
+        columns=["region_code", "parent_code", "level"],
+    )
+    own = {
+        (r.region_code, r.period)
+        for r in conn.execute(text("SELECT DISTINCT region_code, period FROM emission"))
+    }
+    stats = emission_stats(gas)
+    indicators = pd.DataFrame(
+        conn.execute(
+            text("SELECT region_code, period, name, value, base_year FROM indicator")
+        ).all(),
+        columns=["region_code", "period", "name", "value", "base_year"],
+    )
+    econ = economic_stats(indicators, regions)
+    frame = stats.merge(econ, on=["region_code", "period"], how="left")
+    frame = frame.merge(regions[["region_code", "parent_code"]], on="region_code", how="left")
+    frame["derived"] = [
+        (c, p) not in own for c, p in zip(frame.region_code, frame.period, strict=True)
+    ]
+    frame = with_intensity_and_changes(frame)
+    conn.execute(text("DELETE FROM stat_region"))
+    columns = [c.name for c in StatRegion.__table__.columns]
+    records = frame.reindex(columns=columns).replace({np.nan: None}).to_dict("records")
+    if records:
+        conn.execute(StatRegion.__table__.insert(), records)
+    return len(records)
+
+
+def emission_stats(gas: pd.DataFrame) -> pd.DataFrame:
+    """Per region-period: CO2 excl. LULUCF, CO2e per GWP set excl. LULUCF, LULUCF CO2e (AR5)."""
+    if gas.empty:
+        return pd.DataFrame(columns=["region_code", "period"])
+    gas = gas.copy()
+    gas["value"] = gas["value"].astype(float)
+    keys = ["region_code", "period"]
+    gross = gas[gas.lulucf == 0]
+    out = gross[gross.gas == "CO2"].groupby(keys)["value"].sum().rename("co2").to_frame()
+    for gwp_set in reference.GWP_SETS:
+        factors = gross.gas.map(reference.gwp(gwp_set)).fillna(0.0)
+        col = (gross.value * factors).groupby([gross.region_code, gross.period]).sum()
+        out = out.join(col.rename(f"co2e_{gwp_set.lower()}"), how="outer")
+    land = gas[gas.lulucf == 1]
+    ar5 = land.gas.map(reference.gwp("AR5")).fillna(0.0)
+    out = out.join(
+        (land.value * ar5).groupby([land.region_code, land.period]).sum().rename("lulucf_co2e_ar5"),
+        how="outer",
+    )
+    return out.reset_index()
+
+
+def economic_stats(indicators: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Per region-period GDP (current and constant prices), population, energy: a region's own
+    values, else the sum of its administrative children's (bottom-up)."""
+    cols = ["gdp_current", "gdp_constant", "gdp_base_year", "population", "energy"]
+    if indicators.empty:
+        return pd.DataFrame(columns=["region_code", "period", *cols])
+    wide = indicators.pivot_table(
+        index=["region_code", "period"], columns="name", values="value", aggfunc="first"
+    )
+    base = indicators[indicators.name == "gdp_constant"].set_index(["region_code", "period"])[
+        "base_year"
+    ]
+    wide = wide.reindex(
+        columns=["gdp_current", "gdp_constant", "gdp_index", "population", "energy"]
+    )
+    wide["gdp_base_year"] = base.reindex(wide.index)
+    wide = _chain_gdp_index(wide)
+    wide = wide[cols].reset_index()
+    level_of = dict(zip(regions.region_code, regions.level, strict=True))
+    parent_of = dict(zip(regions.region_code, regions.parent_code, strict=True))
+    for parent_level in _PARENT_LEVELS:
+        kids = wide[
+            wide.region_code.map(lambda c: level_of.get(parent_of.get(c)) == parent_level)
+            & (wide.region_code.map(level_of) != "park")
+        ].copy()
+        if kids.empty:
+            continue
+        kids["parent"] = kids.region_code.map(parent_of)
+        sums = kids.groupby(["parent", "period"]).agg(
+            gdp_current=("gdp_current", lambda s: s.sum(min_count=1)),
+            gdp_constant=("gdp_constant", lambda s: s.sum(min_count=1)),
+            gdp_base_year=("gdp_base_year", "max"),
+            population=("population", lambda s: s.sum(min_count=1)),
+            energy=("energy", lambda s: s.sum(min_count=1)),
+        )
+        sums.index.names = ["region_code", "period"]
+        have = wide.set_index(["region_code", "period"])
+        missing = sums.index.difference(have.index)
+        if len(missing):
+            wide = pd.concat([wide, sums.loc[missing].reset_index()], ignore_index=True)
+    return wide
+
+
+def _chain_gdp_index(wide: pd.DataFrame) -> pd.DataFrame:
+    """Where a region has a GDP index (previous year = 100) but no constant-price GDP, chain it
+    from the latest year with current-price GDP, which becomes the price base year."""
+    need = wide.gdp_constant.isna() & wide.gdp_index.notna()
+    if not need.any():
+        return wide
+    wide = wide.copy()
+    for code in wide[need].index.get_level_values(0).unique():
+        block = wide.loc[code].sort_index()
+        yearly = block[[periods.kind(p) == "Y" for p in block.index]]
+        anchors = yearly.gdp_current.dropna()
+        if anchors.empty:
+            continue
+        base_period = anchors.index[-1]
+        level = {base_period: anchors.iloc[-1]}
+        years = list(yearly.index)
+        i0 = years.index(base_period)
+        for i in range(i0 + 1, len(years)):
+            idx = yearly.gdp_index.iloc[i]
+            if pd.isna(idx):
+                break
+            level[years[i]] = level[years[i - 1]] * idx / 100.0
+        for i in range(i0 - 1, -1, -1):
+            idx = yearly.gdp_index.iloc[i + 1]
+            if pd.isna(idx):
+                break
+            level[years[i]] = level[years[i + 1]] / (idx / 100.0)
+        for period, value in level.items():
+            if pd.isna(wide.at[(code, period), "gdp_constant"]):
+                wide.at[(code, period), "gdp_constant"] = value
+                wide.at[(code, period), "gdp_base_year"] = int(base_period[:4])
+    return wide
+
+
+def with_intensity_and_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Intensity (t CO2 per 万元; constant-price GDP preferred) and change vs previous period."""
+    frame = frame.copy()
+    for col in ("co2", "gdp_constant", "gdp_current", "co2e_ar5"):
+        if col not in frame:
+            frame[col] = np.nan
+        frame[col] = frame[col].astype(float)
+    gdp = frame.gdp_constant.where(frame.gdp_constant > 0)
+    basis = pd.Series(np.where(gdp.notna(), "constant", None), index=frame.index, dtype=object)
+    current = frame.gdp_current.where(frame.gdp_current > 0)
+    use_current = gdp.isna() & current.notna()
+    gdp = gdp.where(~use_current, current)
+    basis[use_current] = "current"
+    frame["intensity"] = frame.co2 / (gdp * 1e4)  # GDP in 亿元 = 1e4 万元
+    frame["intensity_basis"] = basis.where(frame.intensity.notna(), None)
+    frame["prev_period"] = frame.period.map(periods.previous)
+    prev = frame[["region_code", "period", "intensity", "co2e_ar5", "intensity_basis"]].rename(
+        columns={
+            "period": "prev_period",
+            "intensity": "prev_intensity",
+            "co2e_ar5": "prev_co2e",
+            "intensity_basis": "prev_basis",
+        }
+    )
+    frame = frame.merge(prev, on=["region_code", "prev_period"], how="left")
+    comparable = frame.intensity_basis == frame.prev_basis
+    frame["intensity_change"] = (frame.intensity / frame.prev_intensity - 1).where(comparable)
+    frame["co2e_change"] = frame.co2e_ar5 / frame.prev_co2e - 1
+    has_prev = frame.prev_co2e.notna() | frame.prev_intensity.notna()
+    frame["prev_period"] = frame.prev_period.where(has_prev, None)
+    return frame.drop(columns=["prev_intensity", "prev_co2e", "prev_basis"])
