@@ -86,8 +86,11 @@ def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
     settings = _settings()
     configure_logging(settings.log_level)
     from datasource.ingest import ingest_file
+    from geo.parks import check_park
 
-    report = ingest_file(_engine(settings), file, kind=kind, dry_run=dry_run, source="cli")
+    report = ingest_file(
+        _engine(settings), file, kind=kind, dry_run=dry_run, source="cli", park_checker=check_park
+    )
     click.echo(report.render())
     if not report.ok:
         sys.exit(1)
@@ -96,16 +99,25 @@ def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
 @cli.command()
 @click.option("--scale", type=click.Choice(["province", "national"]), default="national")
 @click.option("--seed", type=int, default=2060, show_default=True)
-@click.option("--province", default="340000", show_default=True, help="the province for --scale province")
-def demo(scale: str, seed: int, province: str) -> None:
+@click.option(
+    "--province", default="340000", show_default=True, help="the province for --scale province"
+)
+@click.option("--if-empty", is_flag=True, help="do nothing if the pool already holds emissions")
+def demo(scale: str, seed: int, province: str, if_empty: bool) -> None:
     """Fill the data pool with deterministic, plausible demo data (2005-2024)."""
     settings = _settings()
     configure_logging(settings.log_level)
-    from datasource.demo import generate
+    from datasource.demo import generate, has_emissions
     from datasource.rollup import rebuild
+    from geo.parks import representative_point
 
     engine = _engine(settings)
-    summary = generate(engine, scale=scale, seed=seed, province=province)
+    if if_empty and has_emissions(engine):
+        click.echo("the data pool already holds emissions; demo not loaded (--if-empty)")
+        return
+    summary = generate(
+        engine, scale=scale, seed=seed, province=province, park_point=representative_point
+    )
     click.echo(summary.render())
     report = rebuild(engine)
     click.echo(report.render())
