@@ -107,12 +107,17 @@ def demo(scale: str, seed: int, province: str, if_empty: bool) -> None:
     """Fill the data pool with deterministic, plausible demo data (2005-2024)."""
     settings = _settings()
     configure_logging(settings.log_level)
-    from datasource.demo import generate, has_emissions
+    from sqlalchemy.orm import Session
+
+    from datasource.demo import generate
+    from datasource.queries import has_emissions
     from datasource.rollup import rebuild
     from geo.parks import representative_point
 
     engine = _engine(settings)
-    if if_empty and has_emissions(engine):
+    with Session(engine) as session:
+        occupied = has_emissions(session)
+    if if_empty and occupied:
         click.echo("the data pool already holds emissions; demo not loaded (--if-empty)")
         return
     summary = generate(

@@ -131,6 +131,10 @@ def data_version(session: Session) -> DataVersion:
     return DataVersion(row.version, row.changed_at, row.rollup_version, row.rollup_at)
 
 
+def has_emissions(session: Session) -> bool:
+    return session.scalars(select(Emission.region_code).limit(1)).first() is not None
+
+
 def periods_with_data(session: Session, *, kind: str = "Y") -> list[str]:
     stmt = select(StatRegion.period).distinct().order_by(StatRegion.period)
     return [p for p in session.scalars(stmt) if periods.kind(p) == kind]
