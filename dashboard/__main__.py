@@ -47,7 +47,9 @@ def init_db() -> None:
     with Session(engine) as session, session.begin():
         n = load_regions(session, geo_regions())
     _build_geo_if_missing(settings)
-    click.echo(f"schema ready at {engine.url.render_as_string(hide_password=True)}; {n} new regions")
+    click.echo(
+        f"schema ready at {engine.url.render_as_string(hide_password=True)}; {n} new regions"
+    )
 
 
 def _build_geo_if_missing(settings: Settings) -> None:

@@ -46,19 +46,22 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.refresh_seconds < 1:
-            raise ConfigError(f"{PREFIX}REFRESH_SECONDS must be at least 1, got {self.refresh_seconds}")
+            raise ConfigError(
+                f"{PREFIX}REFRESH_SECONDS must be at least 1, got {self.refresh_seconds}"
+            )
         if self.lang not in {"zh", "en"}:
             raise ConfigError(f"{PREFIX}LANG must be zh or en, got {self.lang!r}")
         if self.gwp_set not in {"SAR", "AR4", "AR5", "AR6"}:
             raise ConfigError(f"{PREFIX}GWP_SET must be SAR, AR4, AR5 or AR6, got {self.gwp_set!r}")
         if not (self.root_region.isdigit() and len(self.root_region) == 6):
             raise ConfigError(
-                f"{PREFIX}ROOT_REGION must be a 6-digit administrative code, got {self.root_region!r}"
+                f"{PREFIX}ROOT_REGION must be a 6-digit administrative code, "
+                f"got {self.root_region!r}"
             )
 
     @property
     def tokens(self) -> tuple[str, ...]:
-        """Admin API tokens, comma-separated in CARBONWALL_ADMIN_TOKENS; empty means ingest is off."""
+        """Admin API tokens (comma-separated); none means HTTP ingest is off."""
         return tuple(t.strip() for t in self.admin_tokens.split(",") if t.strip())
 
     @property

@@ -52,8 +52,13 @@ class HeavyJob:
 def add_heavy_job(scheduler, settings: Settings, engine) -> HeavyJob:  # type: ignore[no-untyped-def]
     job = HeavyJob(engine)
     scheduler.add_job(
-        job, "interval", seconds=settings.refresh_seconds, id="rollup",
-        max_instances=1, coalesce=True, replace_existing=True,
+        job,
+        "interval",
+        seconds=settings.refresh_seconds,
+        id="rollup",
+        max_instances=1,
+        coalesce=True,
+        replace_existing=True,
     )
     return job
 

@@ -33,6 +33,7 @@ ADVISORY_KEY = 0x0CA7B0  # pg_advisory_xact_lock key for the rollup
 # parents are filled bottom-up: a city from its counties, a province from cities and counties
 # directly under it, the country from provinces.
 _PARENT_LEVELS = ("city", "province", "country")
+_STATE = text("SELECT version, rollup_version FROM data_state WHERE id = 1")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,7 @@ def rebuild(engine: Engine, *, force: bool = False) -> RollupReport:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             conn.begin()
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
-        state = conn.execute(
-            text("SELECT version, rollup_version FROM data_state WHERE id = 1")
-        ).one()
+        state = conn.execute(_STATE).one()
         if state.version == state.rollup_version and not force:
             conn.rollback()
             return RollupReport(False, state.version, time.perf_counter() - start)
@@ -96,7 +95,8 @@ def _derive_emissions(conn: Connection) -> int:
         result = conn.execute(
             text(
                 """
-                INSERT INTO derived_emission (region_code, period, sector_code, gas, sector_top, value)
+                INSERT INTO derived_emission
+                    (region_code, period, sector_code, gas, sector_top, value)
                 SELECT r.parent_code, e.period, e.sector_code, e.gas, e.sector_top, SUM(e.value)
                 FROM (
                     SELECT region_code, period, sector_code, gas, sector_top, value FROM emission
@@ -224,10 +224,9 @@ def economic_stats(indicators: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFr
     level_of = dict(zip(regions.region_code, regions.level, strict=True))
     parent_of = dict(zip(regions.region_code, regions.parent_code, strict=True))
     for parent_level in _PARENT_LEVELS:
-        kids = wide[
-            wide.region_code.map(lambda c: level_of.get(parent_of.get(c)) == parent_level)
-            & (wide.region_code.map(level_of) != "park")
-        ].copy()
+        parent_levels = wide.region_code.map(lambda c: level_of.get(parent_of.get(c)))
+        kids = wide[(parent_levels == parent_level) & (wide.region_code.map(level_of) != "park")]
+        kids = kids.copy()
         if kids.empty:
             continue
         kids["parent"] = kids.region_code.map(parent_of)
