@@ -29,7 +29,8 @@ def migrate(engine: Engine) -> None:
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        # every feature adds its own branch off 0001 (pdi, forecast, policy): upgrade them all
+        command.upgrade(cfg, "heads")
     with Session(engine) as session, session.begin():
         load_reference(session)
 
