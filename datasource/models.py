@@ -239,3 +239,6 @@ class StatRegion(Base):
     __table_args__ = (
         Index("ix_stat_region_parent_period", "parent_code", "period"),
     )
+
+
+from datasource import models_pdi  # noqa: E402,F401
