@@ -1,0 +1,61 @@
+/* carbonwall: the focus (URL, map click, breadcrumb, kiosk rotation) decided in the browser. */
+(function () {
+  "use strict";
+  var CODE = /^\d{6}$/;
+  window.cwLastInteraction = 0;
+  ["pointerdown", "keydown", "wheel", "touchstart"].forEach(function (type) {
+    window.addEventListener(type, function () { window.cwLastInteraction = Date.now(); },
+      { capture: true, passive: true });
+  });
+
+  function scale() {
+    return Math.round(Math.min(window.innerWidth / 1920, window.innerHeight / 1080) * 100) / 100 || 1;
+  }
+
+  function regionFromSearch(search, root) {
+    var params = new URLSearchParams(search || "");
+    var code = params.get("region");
+    return code && CODE.test(code) ? code : root;
+  }
+
+  function searchFor(code, page, search) {
+    var params = new URLSearchParams(search || "");
+    if (code === page.root) { params.delete("region"); } else { params.set("region", code); }
+    var text = params.toString();
+    return text ? "?" + text : "";
+  }
+
+  function focus(search, clickData, crumbClicks, kioskTicks, page, current) {
+    var nu = window.dash_clientside.no_update;
+    var ctx = window.dash_clientside.callback_context;
+    var trig = ctx.triggered_id;
+    var s = scale();
+    var code = null;
+    if (!current || trig === undefined || trig === null || trig === "url") {
+      code = regionFromSearch(search, page.root);
+      if (current && current.code === code) { return [nu, nu]; }
+      return [{ code: code, s: s }, nu];
+    }
+    if (trig === "map-graph") {
+      var pt = clickData && clickData.points && clickData.points[0];
+      code = pt && typeof pt.location === "string" ? pt.location : null;
+      if (!code || !CODE.test(code) || code === current.code) { return [nu, nu]; }
+    } else if (typeof trig === "object" && trig.type === "crumb") {
+      var clicked = (ctx.triggered || []).some(function (t) { return t.value; });
+      if (!clicked) { return [nu, nu]; }
+      code = trig.code;
+    } else if (trig === "kiosk-interval") {
+      if (Date.now() - window.cwLastInteraction < page.resume_ms) { return [nu, nu]; }
+      var views = page.views || [page.root];
+      var at = views.indexOf(current.code);
+      code = views[(at + 1) % views.length];
+      if (code === current.code) { return [nu, nu]; }
+    } else {
+      return [nu, nu];
+    }
+    return [{ code: code, s: current.s || s }, searchFor(code, page, search)];
+  }
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.carbonwall = { focus: focus };
+})();

@@ -1,0 +1,53 @@
+"""Top and bottom children by emissions and intensity, and their CSV / XLSX export."""
+
+from __future__ import annotations
+
+import io
+
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
+
+from callbacks.common import Deps, lang_of, memo_query, period, resolve
+from layouts import ids, panels
+
+
+def register(app: Dash, deps: Deps) -> None:
+    gwp = deps.settings.gwp_set
+
+    @app.callback(
+        Output(ids.RANKING, "children"),
+        Input(ids.FOCUS, "data"),
+        Input(ids.VERSION, "data"),
+        State(ids.PAGE, "data"),
+    )
+    def refresh_ranking(focus, _version, page):
+        code, _info, _known = resolve(deps, focus)
+        now = period(deps)
+        rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp) if now else []
+        return panels.ranking_tables(rows, lang=lang_of(page))
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input(ids.EXPORT_CSV, "n_clicks"),
+        Input(ids.EXPORT_XLSX, "n_clicks"),
+        State(ids.FOCUS, "data"),
+        State(ids.PAGE, "data"),
+        prevent_initial_call=True,
+    )
+    def export_ranking(_csv, _xlsx, focus, page):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update
+        lang = lang_of(page)
+        code, _info, _known = resolve(deps, focus)
+        now = period(deps)
+        if now is None:
+            return no_update
+        rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
+        frame = panels.ranking_frame(rows, period=now, lang=lang)
+        name = f"carbonwall-ranking-{code}-{now}"
+        if ctx.triggered_id == ids.EXPORT_XLSX:
+            buffer = io.BytesIO()
+            frame.to_excel(buffer, index=False, engine="xlsxwriter")
+            return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+        # UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake
+        text = "\ufeff" + frame.to_csv(index=False)
+        return dcc.send_bytes(text.encode("utf-8"), f"{name}.csv")

@@ -1,0 +1,25 @@
+"""The five-sector trend of the focused region."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State
+
+from callbacks.common import Deps, lang_of, memo_query, resolve, scale_of
+from layouts import figures, ids
+
+
+def register(app: Dash, deps: Deps) -> None:
+    gwp = deps.settings.gwp_set
+
+    @app.callback(
+        Output(ids.TREND, "figure"),
+        Input(ids.FOCUS, "data"),
+        Input(ids.VERSION, "data"),
+        State(ids.PAGE, "data"),
+    )
+    def refresh_trend(focus, _version, page):
+        code, _info, _known = resolve(deps, focus)
+        rows = memo_query(deps, "sector_series", region_code=code, gwp_set=gwp)
+        return figures.sector_trend(
+            rows, lang=lang_of(page), scale=scale_of(focus), uirevision=code
+        )

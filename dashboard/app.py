@@ -1,0 +1,151 @@
+"""The app factory: settings, logging, engine, layout and callbacks, in that order (STYLE §2)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import flask
+from dash import Dash
+
+import callbacks
+from callbacks.common import Deps
+from callbacks.errors import handler
+from callbacks.refresh import freshness_of
+from dashboard.config import Settings
+from dashboard.logs import configure_logging
+from dashboard.wall_state import WallState, start_poller
+from datasource.engine import make_engine, make_sessions
+from layouts import figures, shell, theme
+from layouts.i18n import t
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN" data-bs-theme="dark">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def page_args(settings: Settings) -> tuple[str, bool]:
+    """(lang, kiosk) of the page being laid out.
+
+    Dash fetches the layout with a separate request (/_dash-layout) that has no query string of
+    its own; the page's address comes as that request's Referer (same origin, so the browser
+    sends it whole). Without one, the settings decide.
+    """
+    lang, kiosk = settings.lang, False
+    referrer = flask.request.referrer if flask.has_request_context() else None
+    if referrer:
+        query = parse_qs(urlparse(referrer).query)
+        if query.get("lang", [""])[0] in ("zh", "en"):
+            lang = query["lang"][0]
+        kiosk = query.get("kiosk", [""])[0] in ("1", "true", "yes")
+    return lang, kiosk
+
+
+def _dashes_loader(cache_dir: Path):  # type: ignore[no-untyped-def]
+    """A cached reader of the South China Sea dashes (a few hundred points, read once)."""
+
+    @functools.cache
+    def load() -> list[list[tuple[float, float]]]:
+        try:
+            from geo import layers
+
+            path = Path(layers.dashes_file(cache_dir))
+            return figures.dashes_lines(json.loads(path.read_text("utf-8")))
+        except (ImportError, AttributeError, OSError, ValueError, KeyError):
+            log.warning("no South China Sea dashes in %s; run `carbonwall build-geo`", cache_dir)
+            return []
+
+    return load
+
+
+def _register_geo(app: Dash, settings: Settings) -> None:
+    try:
+        from dashboard import geo_routes
+    except ImportError:
+        log.warning("dashboard.geo_routes is missing: the map has no boundaries")
+        return
+    geo_routes.register(app.server, Path(settings.geo_cache_dir))
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build a fully wired app. Safe to call many times (tests do)."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    theme.install()
+    engine = make_engine(settings.database_url)
+    sessions = make_sessions(engine)
+    state = WallState(sessions)
+    app = Dash(
+        __name__,
+        assets_folder=str(ASSETS),
+        title=t("title", settings.lang),
+        update_title=None,
+        compress=True,
+        serve_locally=True,
+        suppress_callback_exceptions=True,  # breadcrumb buttons appear after the first render
+        on_error=handler(settings.lang),
+    )
+    app.index_string = INDEX
+    app.enable_dev_tools(
+        debug=False,
+        dev_tools_ui=False,
+        dev_tools_props_check=False,
+        dev_tools_disable_version_check=True,
+    )
+    if settings.secret_key:
+        app.server.secret_key = settings.secret_key
+    _register_geo(app, settings)
+
+    def layout() -> Any:
+        lang, kiosk = page_args(settings)
+        snap = state.snapshot()  # memory, or one cheap poll (a failed poll is a snapshot too)
+        return shell.build(
+            settings,
+            lang=lang,
+            kiosk=kiosk,
+            version=snap.version,
+            freshness=freshness_of(snap, lang),
+        )
+
+    app.layout = layout
+    deps = Deps(
+        sessions=sessions,
+        state=state,
+        settings=settings,
+        dashes=_dashes_loader(Path(settings.geo_cache_dir)),
+    )
+    callbacks.register_all(app, deps)
+    if settings.run_scheduler:
+        app.carbonwall_scheduler = _start_scheduler(state, settings, engine)  # type: ignore[attr-defined]
+    app.carbonwall_state = state  # type: ignore[attr-defined]
+    return app
+
+
+def _start_scheduler(state: WallState, settings: Settings, engine):  # type: ignore[no-untyped-def]
+    from dashboard.scheduler import add_heavy_job
+
+    scheduler = start_poller(state, seconds=settings.refresh_seconds)
+    add_heavy_job(scheduler, settings, engine)
+    return scheduler

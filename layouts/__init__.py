@@ -1,0 +1,1 @@
+"""Dash components and Plotly figures of the wall, built from plain data."""

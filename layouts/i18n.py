@@ -1,0 +1,140 @@
+"""Screen text in Chinese (default) and English, and number formats (万吨 / 亿吨, t/万元)."""
+
+from __future__ import annotations
+
+import math
+
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("碳排放态势监测大屏", "Carbon Emissions Situation Wall"),
+    "kpi_co2e": ("温室气体排放总量", "Total GHG emissions"),
+    "kpi_co2": ("二氧化碳排放", "CO₂ emissions"),
+    "kpi_intensity": ("碳排放强度", "Carbon intensity"),
+    "kpi_target": ("强度目标进度", "Intensity target"),
+    "kpi_rising": ("强度上升的下级地区", "Sub-regions with rising intensity"),
+    "kpi_net": ("净排放（含碳汇）", "Net emissions (with sinks)"),
+    "vs_prev": ("较{prev}年", "vs {prev}"),
+    "no_prev": ("无上期数据", "no previous period"),
+    "derived": ("下级汇总", "sum of sub-regions"),
+    "of_n": ("{n} 个中 {k} 个", "{k} of {n}"),
+    "target_fmt": ("{plan}：{base}→{target}年 {change}", "{plan}: {base}→{target} {change}"),
+    "so_far": ("已完成 {change}", "so far {change}"),
+    "status_on_track": ("进度正常", "on track"),
+    "status_at_risk": ("存在风险", "at risk"),
+    "status_off_track": ("滞后", "off track"),
+    "status_no_data": ("数据不足", "no data"),
+    "no_target": ("未设定目标", "no target set"),
+    "panel_trend": ("分领域排放趋势", "Emissions by sector"),
+    "panel_map": ("下级地区碳排放强度", "Carbon intensity of sub-regions"),
+    "panel_rank": ("下级地区排名", "Sub-region ranking"),
+    "panel_forecast": ("排放与强度预测", "Emissions and intensity outlook"),
+    "panel_gas": ("温室气体构成", "Greenhouse gas composition"),
+    "rank_co2e_top": ("排放量 前五", "Emissions: top 5"),
+    "rank_co2e_bottom": ("排放量 后五", "Emissions: bottom 5"),
+    "rank_int_top": ("强度 最高", "Intensity: highest"),
+    "rank_int_bottom": ("强度 最低", "Intensity: lowest"),
+    "col_rank": ("名次", "#"),
+    "col_region": ("地区", "Region"),
+    "col_co2e": ("排放量", "Emissions"),
+    "col_intensity": ("强度", "Intensity"),
+    "col_change": ("强度变化", "Change"),
+    "export_csv": ("导出 CSV", "CSV"),
+    "export_xlsx": ("导出 Excel", "Excel"),
+    "rose": ("强度上升（{now}年较{prev}年）", "Intensity rose ({now} vs {prev})"),
+    "fell": ("强度下降（{now}年较{prev}年）", "Intensity fell ({now} vs {prev})"),
+    "parks": ("园区", "Parks"),
+    "colorbar": ("强度<br>吨/万元", "Intensity<br>t/10k CNY"),
+    "unit_intensity": ("吨/万元", "t/10k CNY"),
+    "unit_mass_axis": ("万吨二氧化碳当量", "10k t CO₂e"),
+    "history": ("历史", "history"),
+    "forecast": ("预测", "forecast"),
+    "band": ("80% 区间", "80% interval"),
+    "emissions": ("排放量", "Emissions"),
+    "intensity": ("强度", "Intensity"),
+    "no_data": ("暂无数据", "No data yet"),
+    "no_children": ("无下级地区", "No sub-regions"),
+    "unknown_region": (
+        "未找到地区代码 {code}，已返回全局视图",
+        "Region {code} is unknown; showing the overview",
+    ),
+    "db_down": (
+        "数据暂时无法加载，系统将自动重试（显示的是 {ago} 前的数据）",
+        "Data cannot be loaded right now; retrying (showing data from {ago} ago)",
+    ),
+    "error": ("数据暂时无法加载，系统将自动重试", "Data cannot be loaded right now; retrying"),
+    "fresh": ("数据期 {period} 年 · 更新于 {at}", "Data period {period} · updated {at}"),
+    "fresh_none": ("尚无数据", "No data yet"),
+    "rank_among": ("在{parent}下级地区中排名", "Rank in {parent}"),
+    "rank_value": ("排放第 {a} / 强度第 {b}（共 {n}）", "emissions #{a} / intensity #{b} of {n}"),
+    "last_trend": ("近年走势", "Recent trend"),
+    "detail_park": ("园区 · {industry}", "Park · {industry}"),
+    "minutes": ("{n} 分钟", "{n} min"),
+    "hours": ("{n} 小时", "{n} h"),
+    "lang_switch": ("English", "中文"),
+    "sector_total": ("合计", "Total"),
+    "net": ("净排放", "Net"),
+    "share": ("占比", "share"),
+}
+
+_TONNE_UNITS_ZH = ((1e8, "亿吨"), (1e4, "万吨"))
+_TONNE_UNITS_EN = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
+
+
+def t(key: str, lang: str = "zh", **kwargs: object) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled."""
+    zh, en = TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**kwargs) if kwargs else text
+
+
+def name(info: object, lang: str) -> str:
+    """A region's display name from anything with name_zh / name_en."""
+    return getattr(info, "name_en" if lang == "en" else "name_zh")
+
+
+def _is_missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def mass_parts(tonnes: float | None, lang: str = "zh") -> tuple[str, str]:
+    """(number, unit) for a mass in tonnes: 亿吨 from 10^8 t, else 万吨; Gt/Mt/kt in English."""
+    if _is_missing(tonnes):
+        return "—", ""
+    units = _TONNE_UNITS_EN if lang == "en" else _TONNE_UNITS_ZH
+    for size, unit in units:
+        if abs(tonnes) >= size:
+            value = tonnes / size
+            digits = 2 if abs(value) < 100 else 1
+            return f"{value:,.{digits}f}", unit
+    size, unit = units[-1]
+    return f"{tonnes / size:,.2f}", unit
+
+
+def mass(tonnes: float | None, lang: str = "zh") -> str:
+    number, unit = mass_parts(tonnes, lang)
+    return f"{number} {unit}".strip()
+
+
+def wan_tonnes(tonnes: float | None) -> float | None:
+    """Tonnes in 万吨 (10^4 t), the unit of the charts' axes."""
+    return None if _is_missing(tonnes) else tonnes / 1e4
+
+
+def intensity(value: float | None) -> str:
+    if _is_missing(value):
+        return "—"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.2f}"
+
+
+def pct(fraction: float | None, digits: int = 1) -> str:
+    """+3.2% / −3.2% (a true minus sign, readable from across the room)."""
+    if _is_missing(fraction):
+        return "—"
+    sign = "+" if fraction > 0 else ("−" if fraction < 0 else "±")
+    return f"{sign}{abs(fraction) * 100:.{digits}f}%"
+
+
+def ago(seconds: float, lang: str = "zh") -> str:
+    minutes = max(1, round(seconds / 60))
+    if minutes < 120:
+        return t("minutes", lang, n=minutes)
+    return t("hours", lang, n=round(minutes / 60))

@@ -1,0 +1,42 @@
+"""Every component id in the app. Kebab-case values, UPPER_CASE names."""
+
+from __future__ import annotations
+
+URL = "url"
+PAGE = "page-store"  # static per page load: lang, kiosk, root, view list, timings
+FOCUS = "focus-store"  # {"code": "340100", "s": 1.0} the focused region and the screen scale
+VERSION = "version-store"  # the data (rollup) version the panels were drawn from
+REFRESH = "refresh-interval"
+KIOSK = "kiosk-interval"
+ALERT = "alert-banner"
+FRESHNESS = "freshness-line"
+
+TITLE = "wall-title"
+BREADCRUMB = "breadcrumb"
+KPIS = "kpi-row"
+DETAIL = "detail-card"
+TREND = "trend-graph"
+MAP = "map-graph"
+GAS = "gas-graph"
+FORECAST = "forecast-graph"
+RANKING = "ranking-tables"
+RANKING_PERIOD = "ranking-period"
+EXPORT_CSV = "export-csv"
+EXPORT_XLSX = "export-xlsx"
+DOWNLOAD = "download"
+LANG_LINK = "lang-link"
+CONTROLS = "controls"
+
+
+def crumb(code: str) -> dict[str, str]:
+    """Id of one breadcrumb button. In callbacks pass dash.ALL as `code`."""
+    return {"type": "crumb", "code": code}
+
+
+def kpi(metric: str) -> dict[str, str]:
+    """Id of one KPI tile."""
+    return {"type": "kpi-tile", "metric": metric}
+
+
+MAP_LEGEND = "map-legend"
+NOTICE = "notice-line"  # calm messages about the focus (unknown region code)

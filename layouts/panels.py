@@ -1,0 +1,321 @@
+"""HTML panel builders: KPI tiles, breadcrumb, detail card, ranking tables, legend, freshness."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dash import html
+
+from layouts import i18n, ids
+from layouts.i18n import t
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: Sequence[float | None]) -> str:
+    """A text sparkline (▁▂▃▅▇): cheap, crisp at any size, needs no graph."""
+    present = [v for v in values if v is not None]
+    if len(present) < 2:
+        return ""
+    lo, hi = min(present), max(present)
+    span = hi - lo or 1.0
+    return "".join(
+        " " if v is None else SPARK_BLOCKS[round((v - lo) / span * (len(SPARK_BLOCKS) - 1))]
+        for v in values
+    )
+
+
+def _change_class(change: float | None, *, good_when_down: bool = True) -> str:
+    if change is None or change == 0:
+        return "kpi-change neutral"
+    bad = change > 0 if good_when_down else change < 0
+    return "kpi-change bad" if bad else "kpi-change good"
+
+
+def _tile(metric: str, label: str, value: str, unit: str, foot: Any, cls: str = "") -> html.Div:
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(
+                [html.Span(value, className="kpi-value"), html.Span(unit, className="kpi-unit")]
+            ),
+            html.Div(foot, className="kpi-foot"),
+        ],
+        id=ids.kpi(metric),
+        className=f"kpi-tile {cls}".strip(),
+    )
+
+
+def _vs(summary: Any, change: float | None, lang: str) -> Any:
+    if summary is None or summary.prev_period is None or change is None:
+        return html.Span(t("no_prev", lang), className="kpi-change neutral")
+    return [
+        html.Span(t("vs_prev", lang, prev=summary.prev_period) + " "),
+        html.Span(i18n.pct(change), className=_change_class(change)),
+    ]
+
+
+def kpi_row(
+    summary: Any,
+    target: Any,
+    children_rows: Sequence[Any],
+    *,
+    lang: str = "zh",
+) -> list[html.Div]:
+    """Six tiles for the focused region and the latest period."""
+    co2e = i18n.mass_parts(summary.co2e if summary else None, lang)
+    co2 = i18n.mass_parts(summary.co2 if summary else None, lang)
+    net = i18n.mass_parts(summary.co2e_net if summary else None, lang)
+    co2_change = summary.co2_change if summary else None
+    tiles = [
+        _tile(
+            "co2e",
+            t("kpi_co2e", lang),
+            co2e[0],
+            co2e[1],
+            _vs(summary, summary.co2e_change if summary else None, lang),
+        ),
+        _tile("co2", t("kpi_co2", lang), co2[0], co2[1], _vs(summary, co2_change, lang)),
+        _tile(
+            "intensity",
+            t("kpi_intensity", lang),
+            i18n.intensity(summary.intensity if summary else None),
+            t("unit_intensity", lang),
+            _vs(summary, summary.intensity_change if summary else None, lang),
+        ),
+        _target_tile(target, lang),
+        _rising_tile(children_rows, lang),
+        _tile(
+            "net",
+            t("kpi_net", lang),
+            net[0],
+            net[1],
+            html.Span(
+                i18n.mass(summary.lulucf_co2e, lang) if summary else "—",
+                className="kpi-change good",
+            ),
+        ),
+    ]
+    return tiles
+
+
+def _target_tile(target: Any, lang: str) -> html.Div:
+    if target is None:
+        return _tile("target", t("kpi_target", lang), "—", "", t("no_target", lang))
+    status = target.status
+    value = i18n.pct(target.change_so_far) if target.change_so_far is not None else "—"
+    foot = [
+        html.Span(
+            t(
+                "target_fmt",
+                lang,
+                plan=target.plan,
+                base=target.base_period,
+                target=target.target_period,
+                change=i18n.pct(target.target_change, 0),
+            )
+            + " "
+        ),
+        html.Span(t(f"status_{status}", lang), className=f"status status-{status}"),
+    ]
+    return _tile("target", t("kpi_target", lang), value, "", foot, cls=f"status-{status}")
+
+
+def _rising_tile(rows: Sequence[Any], lang: str) -> html.Div:
+    rose = sum(1 for r in rows if r.flag == "rose")
+    compared = sum(1 for r in rows if r.flag in ("rose", "fell"))
+    unit = "" if lang == "en" else "个"
+    foot = t("of_n", lang, n=compared, k=rose) if compared else t("no_prev", lang)
+    cls = "alarm" if rose else ""
+    return _tile("rising", t("kpi_rising", lang), f"{rose}" if compared else "—", unit, foot, cls)
+
+
+def breadcrumb(chain: Sequence[Any], *, root: str, lang: str = "zh") -> list[Any]:
+    """全国 › 安徽省 › 合肥市: every level above the focus is a button back up."""
+    start = next((i for i, r in enumerate(chain) if r.code == root), 0)
+    visible = list(chain[start:])
+    parts: list[Any] = []
+    for i, info in enumerate(visible):
+        if i:
+            parts.append(html.Span("›", className="crumb-sep"))
+        label = i18n.name(info, lang)
+        if i == len(visible) - 1:
+            parts.append(html.Span(label, className="crumb current"))
+        else:
+            parts.append(html.Button(label, id=ids.crumb(info.code), className="crumb", n_clicks=0))
+    return parts
+
+
+def detail_card(
+    info: Any,
+    summary: Any,
+    ranks: tuple[int | None, int | None, int] | None,
+    parent: Any,
+    recent: Sequence[Any],
+    *,
+    lang: str = "zh",
+) -> list[Any]:
+    """The clicked region: emissions, intensity, rank among its siblings, recent trend."""
+    if info is None:
+        return []
+    head = [html.Div(i18n.name(info, lang), className="detail-name")]
+    if getattr(info, "level", "") == "park":
+        head.append(
+            html.Div(t("detail_park", lang, industry=info.industry or "—"), className="detail-sub")
+        )
+    rows = [
+        (t("col_co2e", lang), i18n.mass(summary.co2e if summary else None, lang)),
+        (
+            t("col_intensity", lang),
+            f"{i18n.intensity(summary.intensity if summary else None)} {t('unit_intensity', lang)}",
+        ),
+    ]
+    if ranks is not None and parent is not None:
+        a, b, n = ranks
+        rows.append(
+            (
+                t("rank_among", lang, parent=i18n.name(parent, lang)),
+                t("rank_value", lang, a=a or "—", b=b or "—", n=n),
+            )
+        )
+    if recent:
+        first, last = recent[0], recent[-1]
+        rows.append(
+            (
+                f"{t('last_trend', lang)} {first.period}–{last.period}",
+                spark([s.co2e for s in recent]),
+            )
+        )
+    body = [
+        html.Div(
+            [html.Span(k, className="detail-key"), html.Span(v, className="detail-val")],
+            className="detail-row",
+        )
+        for k, v in rows
+    ]
+    return head + body
+
+
+def ranking_tables(rows: Sequence[Any], *, lang: str = "zh", n: int = 5) -> list[Any]:
+    """Top and bottom children by emissions and by intensity (four small tables)."""
+    if not rows:
+        return [html.Div(t("no_children", lang), className="empty-note")]
+    by_e = [r for r in rows if r.co2e is not None]
+    by_e.sort(key=lambda r: (-r.co2e, r.code))
+    by_i = [r for r in rows if r.intensity is not None]
+    by_i.sort(key=lambda r: (-r.intensity, r.code))
+    n = min(n, max(1, len(rows) // 2)) if len(rows) > 1 else 1
+    blocks = [
+        (t("rank_co2e_top", lang), [(i + 1, r) for i, r in enumerate(by_e[:n])], "co2e"),
+        (
+            t("rank_co2e_bottom", lang),
+            [(len(by_e) - i, r) for i, r in enumerate(reversed(by_e[-n:]))],
+            "co2e",
+        ),
+        (t("rank_int_top", lang), [(i + 1, r) for i, r in enumerate(by_i[:n])], "intensity"),
+        (
+            t("rank_int_bottom", lang),
+            [(len(by_i) - i, r) for i, r in enumerate(reversed(by_i[-n:]))],
+            "intensity",
+        ),
+    ]
+    return [_rank_table(title, items, metric, lang) for title, items, metric in blocks]
+
+
+def _rank_table(title: str, items: list[tuple[int, Any]], metric: str, lang: str) -> html.Div:
+    body = []
+    for rank, r in items:
+        value = i18n.mass(r.co2e, lang) if metric == "co2e" else i18n.intensity(r.intensity)
+        body.append(
+            html.Tr(
+                [
+                    html.Td(str(rank), className="rank-no"),
+                    html.Td(i18n.name(r, lang), className="rank-name"),
+                    html.Td(value, className="rank-val"),
+                    html.Td(i18n.pct(r.intensity_change), className=f"rank-chg flag-{r.flag}"),
+                ]
+            )
+        )
+    return html.Div(
+        [html.Div(title, className="rank-title"), html.Table(html.Tbody(body), className="rank")],
+        className="rank-block",
+    )
+
+
+def map_legend(period: str | None, prev: str | None, *, lang: str = "zh") -> list[Any]:
+    """The map's flag legend, naming both periods it compares."""
+    if not period or not prev:
+        return []
+    return [
+        html.Span(
+            [html.I(className="swatch rose"), t("rose", lang, now=period, prev=prev)],
+            className="legend-item",
+        ),
+        html.Span(
+            [html.I(className="swatch fell"), t("fell", lang, now=period, prev=prev)],
+            className="legend-item",
+        ),
+    ]
+
+
+def freshness(period: str | None, updated: str | None, *, lang: str = "zh") -> str:
+    if not period:
+        return t("fresh_none", lang)
+    return t("fresh", lang, period=period, at=updated or "—")
+
+
+def ranking_frame(rows: Sequence[Any], *, period: str, lang: str = "zh"):  # -> pd.DataFrame
+    """Every child with both ranks, for the CSV / XLSX export (values in t and t/万元)."""
+    import pandas as pd
+
+    from layouts.figures import rank_positions
+
+    ranks = rank_positions(rows)
+    zh = lang != "en"
+    columns = (
+        [
+            "地区代码",
+            "地区",
+            "数据期",
+            "排放量排名",
+            "强度排名",
+            "温室气体排放量(吨CO2e)",
+            "二氧化碳排放量(吨)",
+            "碳排放强度(吨/万元)",
+            "强度变化",
+            "排放量变化",
+            "是否下级汇总",
+        ]
+        if zh
+        else [
+            "code",
+            "region",
+            "period",
+            "rank_emissions",
+            "rank_intensity",
+            "co2e_t",
+            "co2_t",
+            "intensity_t_per_10k_cny",
+            "intensity_change",
+            "co2e_change",
+            "derived",
+        ]
+    )
+    data = [
+        [
+            r.code,
+            i18n.name(r, lang),
+            period,
+            ranks[r.code][0],
+            ranks[r.code][1],
+            r.co2e,
+            r.co2,
+            r.intensity,
+            r.intensity_change,
+            r.co2e_change,
+            bool(r.derived),
+        ]
+        for r in rows
+    ]
+    return pd.DataFrame(data, columns=columns)
