@@ -241,4 +241,6 @@ class StatRegion(Base):
     )
 
 
+from datasource import models_policy  # noqa: E402,F401
 from datasource import models_pdi  # noqa: E402,F401
+from datasource import models_forecast  # noqa: E402,F401
