@@ -1,0 +1,659 @@
+"""The OpenAPI 3.0 document of the data service API, served at /api/v1/openapi.json.
+
+Built from the same constants the views validate with, so the patterns and enums cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.config import Settings
+from datasource import queries, reference
+
+REGION_PATTERN = "^[0-9A-Za-z]{1,32}$"
+PERIOD_PATTERN = "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2]))?$"
+SECTOR_PATTERN = "^[1-5](\\.[0-9]{1,2}){0,3}$"
+FILE_NAME_PATTERN = "^[^/\\\\\\x00-\\x1f]{1,200}$"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _num(description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "number", "nullable": True}
+    if description:
+        out["description"] = description
+    return out
+
+
+def _str(nullable: bool = False, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "string", **extra}
+    if nullable:
+        out["nullable"] = True
+    return out
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": props,
+        "required": list(props) if required is None else required,
+    }
+
+
+def _param(
+    name: str, description: str, schema: dict[str, Any], *, required: bool = False
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _ok(schema_name: str, description: str, *, tables: bool = True) -> dict[str, Any]:
+    content: dict[str, Any] = {"application/json": {"schema": _ref("schemas", schema_name)}}
+    if tables:
+        content["text/csv"] = {
+            "schema": {"type": "string"},
+            "example": "\ufeffcode,parent_code,level,name_zh\r\n340000,100000,province,安徽省\r\n",
+        }
+        content[XLSX] = {"schema": {"type": "string", "format": "binary"}}
+    return {"description": description, "content": content}
+
+
+def _get(
+    summary: str,
+    description: str,
+    params: list[dict[str, Any]],
+    schema_name: str,
+    *,
+    errors: tuple[str, ...] = ("BadRequest", "NotFound"),
+    tag: str = "data",
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": _ok(schema_name, "the answer")}
+    for name in errors:
+        responses[_STATUS[name]] = _ref("responses", name)
+    responses["405"] = _ref("responses", "MethodNotAllowed")
+    responses["500"] = _ref("responses", "InternalError")
+    responses["503"] = _ref("responses", "Unavailable")
+    return {
+        "summary": summary,
+        "description": description,
+        "operationId": schema_name[0].lower() + schema_name[1:],
+        "tags": [tag],
+        "parameters": params,
+        "responses": responses,
+    }
+
+
+_STATUS = {
+    "BadRequest": "400",
+    "Unauthorized": "401",
+    "NotFound": "404",
+    "TooLarge": "413",
+    "Rejected": "422",
+}
+
+
+def document(settings: Settings | None = None) -> dict[str, Any]:
+    """The whole OpenAPI 3.0.3 document."""
+    settings = settings or Settings()
+    root = settings.root_region
+    gwp_default = settings.gwp_set
+    fmt = _param(
+        "format",
+        "json (default), csv (UTF-8 with BOM, header row of field names) or xlsx "
+        "(one sheet, Chinese headers)",
+        {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"},
+    )
+    gwp = _param(
+        "gwp",
+        "GWP-100 set used for CO2e",
+        {"type": "string", "enum": list(reference.GWP_SETS), "default": gwp_default},
+    )
+    period = _param(
+        "period",
+        "a year (2024) or a month (2024-07); default: the latest year with data",
+        {"type": "string", "pattern": PERIOD_PATTERN, "example": "2024"},
+    )
+    region = _param(
+        "region",
+        f"region code (6-digit administrative code, or a park code); default {root}",
+        {"type": "string", "pattern": REGION_PATTERN, "example": "340000"},
+    )
+    region_obj = _obj(
+        {
+            "code": _str(),
+            "name_zh": _str(),
+            "name_en": _str(),
+            "level": _str(enum=["country", "province", "city", "county", "park"]),
+            "parent_code": _str(nullable=True),
+        }
+    )
+    units = {"type": "object", "additionalProperties": {"type": "string"}}
+    change = "fraction vs the previous period (-0.05 = 5 % lower); null without one"
+    summary_fields = {
+        "period": _str(),
+        "derived": {
+            "type": "boolean",
+            "description": "true when summed from the region's children (no own records)",
+        },
+        "gwp_set": _str(enum=list(reference.GWP_SETS)),
+        "co2": _num("t CO2"),
+        "co2e": _num("t CO2e, gross (LULUCF excluded)"),
+        "lulucf_co2e": _num("t CO2e of land use, land-use change and forestry (negative = sink)"),
+        "co2e_net": _num("t CO2e, gross plus LULUCF"),
+        "intensity": _num("t CO2 per 10^4 CNY (万元) of GDP"),
+        "intensity_basis": _str(
+            nullable=True, enum=["constant", "current", None], description="GDP price basis"
+        ),
+        "gdp": _num("10^8 CNY (亿元)"),
+        "population": _num("10^4 persons (万人)"),
+        "prev_period": _str(nullable=True),
+        "co2_change": _num(change),
+        "co2e_change": _num(change),
+        "intensity_change": _num(change),
+        "flag": _str(enum=["rose", "fell", "none"], description="intensity vs previous period"),
+    }
+    target = {
+        "type": "object",
+        "nullable": True,
+        "description": "progress against the newest CO2-intensity target; null without one",
+        "properties": {
+            "plan": _str(),
+            "metric": _str(),
+            "base_period": _str(),
+            "target_period": _str(),
+            "target_change": {"type": "number"},
+            "base_value": _num(),
+            "target_value": _num(),
+            "current_period": _str(nullable=True),
+            "current_value": _num(),
+            "change_so_far": _num(),
+            "years_left": {"type": "integer", "nullable": True},
+            "needed_annual_rate": _num(),
+            "status": _str(enum=["on_track", "at_risk", "off_track", "no_data"]),
+        },
+        "required": ["plan", "status"],
+    }
+    sector_row = _obj(
+        {
+            "period": _str(),
+            "sector_code": _str(),
+            "sector_name_zh": _str(),
+            "sector_name_en": _str(),
+            "co2e": {"type": "number", "description": "t CO2e"},
+        }
+    )
+    gas_row = _obj(
+        {
+            "period": _str(),
+            "gas": _str(enum=list(reference.GASES)),
+            "gas_name_zh": _str(),
+            "value": {"type": "number", "description": "in the gas's unit"},
+            "unit": _str(),
+            "co2e": {"type": "number", "description": "t CO2e"},
+            "share": _num("share of the gross CO2e"),
+        }
+    )
+    sector_gas_row = _obj(
+        {
+            "period": _str(),
+            "sector_code": _str(),
+            "sector_name_zh": _str(),
+            "gas": _str(enum=list(reference.GASES)),
+            "gas_name_zh": _str(),
+            "value": {"type": "number"},
+            "unit": _str(),
+            "co2e": {"type": "number"},
+        }
+    )
+    rank_row = _obj(
+        {
+            "rank": {"type": "integer", "minimum": 1},
+            "code": _str(),
+            "name_zh": _str(),
+            "name_en": _str(),
+            "level": _str(),
+            "derived": {"type": "boolean"},
+            "co2": _num("t CO2"),
+            "co2e": _num("t CO2e"),
+            "intensity": _num("t CO2 per 10^4 CNY"),
+            "intensity_basis": _str(nullable=True),
+            "prev_period": _str(nullable=True),
+            "co2e_change": _num(change),
+            "intensity_change": _num(change),
+            "flag": _str(enum=["rose", "fell", "none"]),
+        }
+    )
+    inventory_row = _obj(
+        {
+            "sector_code": _str(),
+            "label_zh": _str(),
+            "label_en": _str(),
+            "depth": {"type": "integer", "minimum": 0},
+            "is_leaf": {"type": "boolean"},
+            **{g: _num(f"{reference.GAS_UNITS[g]}; null = not reported") for g in reference.GASES},
+        }
+    )
+    error = _obj(
+        {
+            "error": _obj(
+                {
+                    "code": _str(
+                        description="machine-readable: bad_parameter, unknown_region, no_data, "
+                        "not_found, method_not_allowed, unauthorized, missing_file, "
+                        "payload_too_large, database_unavailable, internal_error"
+                    ),
+                    "message": _str(description="one sentence for people"),
+                    "field": _str(nullable=True, description="the parameter at fault, if any"),
+                }
+            )
+        }
+    )
+    problem = _obj(
+        {
+            "line": {"type": "integer", "nullable": True},
+            "column": _str(nullable=True),
+            "reason": _str(),
+        },
+        ["reason"],
+    )
+    report = {
+        "type": "object",
+        "description": "the ingest report: all rows or none",
+        "properties": {
+            "ok": {"type": "boolean"},
+            "kind": _str(nullable=True),
+            "batch_id": {"type": "integer", "nullable": True},
+            "rows": {"type": "integer"},
+            "inserted": {"type": "integer"},
+            "replaced": {"type": "integer"},
+            "unchanged": {"type": "integer"},
+            "problems": {"type": "array", "items": problem},
+            "data_version": {"type": "integer", "nullable": True},
+        },
+        "required": ["ok", "problems"],
+    }
+
+    def err(description: str) -> dict[str, Any]:
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": _ref("schemas", "Error")}},
+        }
+
+    paths: dict[str, Any] = {
+        "/api/v1/regions": {
+            "get": _get(
+                "The region tree",
+                "Regions sorted by code; filter by parent and/or level.",
+                [
+                    _param(
+                        "parent",
+                        "only the direct children of this region (404 if unknown)",
+                        {"type": "string", "pattern": REGION_PATTERN},
+                    ),
+                    _param(
+                        "level",
+                        "only this level",
+                        {
+                            "type": "string",
+                            "enum": ["country", "province", "city", "county", "park"],
+                        },
+                    ),
+                    fmt,
+                ],
+                "Regions",
+            )
+        },
+        "/api/v1/summary": {
+            "get": _get(
+                "Totals of one region and period",
+                "CO2 and CO2e (t), intensity (t CO2/万元), change vs the previous period, "
+                "whether the figures are derived from the children, and target progress. "
+                "404 unknown_region or no_data.",
+                [region, period, gwp, fmt],
+                "Summary",
+            )
+        },
+        "/api/v1/emissions": {
+            "get": _get(
+                "Breakdowns by sector and/or gas",
+                "Over one period, or every period with data from `period` to `to` "
+                "(same kind, inclusive). `sector` narrows to one node of the sector tree: "
+                "by=sector lists its children, by=gas its gases.",
+                [
+                    region,
+                    period,
+                    _param(
+                        "to",
+                        "last period of a range (inclusive); same kind as period",
+                        {"type": "string", "pattern": PERIOD_PATTERN},
+                    ),
+                    _param(
+                        "by",
+                        "sector (CO2e per sector), gas (each gas and its share), sector,gas",
+                        {
+                            "type": "string",
+                            "enum": ["sector", "gas", "sector,gas"],
+                            "default": "sector",
+                        },
+                    ),
+                    _param(
+                        "sector",
+                        "a node of the inventory sector tree, e.g. 1 or 1.1 (400 if unknown)",
+                        {"type": "string", "pattern": SECTOR_PATTERN, "example": "1.1"},
+                    ),
+                    gwp,
+                    fmt,
+                ],
+                "Emissions",
+            )
+        },
+        "/api/v1/inventory": {
+            "get": _get(
+                "The inventory table",
+                "The sector tree x six gases in gas units (HFCs, PFCs, SF6 in t CO2e); inner "
+                "rows are subtotals of their leaves; null = not reported.",
+                [
+                    region,
+                    period,
+                    _param(
+                        "sector",
+                        "one top-level sector (one tab of the query screen)",
+                        {"type": "string", "enum": list(reference.TOP_SECTORS)},
+                    ),
+                    fmt,
+                ],
+                "Inventory",
+            )
+        },
+        "/api/v1/rankings": {
+            "get": _get(
+                "A region's children ranked",
+                "Administrative children of `parent` ranked by a metric; those without a value "
+                "rank last.",
+                [
+                    _param(
+                        "parent",
+                        f"the region whose children are ranked; default {root}",
+                        {"type": "string", "pattern": REGION_PATTERN},
+                    ),
+                    period,
+                    _param(
+                        "metric",
+                        "co2e, co2, intensity or intensity_change",
+                        {"type": "string", "enum": list(queries.METRICS), "default": "co2e"},
+                    ),
+                    _param(
+                        "order",
+                        "desc (largest first) or asc",
+                        {"type": "string", "enum": ["asc", "desc"], "default": "desc"},
+                    ),
+                    _param(
+                        "limit",
+                        "at most this many rows",
+                        {"type": "integer", "minimum": 1, "maximum": 10_000},
+                    ),
+                    gwp,
+                    fmt,
+                ],
+                "Rankings",
+            )
+        },
+        "/api/v1/version": {
+            "get": _get(
+                "Data version",
+                "The data version (moves with every accepted ingest), when it last changed, "
+                "and the version the rollups were built for.",
+                [fmt],
+                "Version",
+                errors=("BadRequest",),
+            )
+        },
+        "/api/v1/ingest": {
+            "post": {
+                "summary": "Upload a batch",
+                "description": "The same validation as `carbonwall ingest`: every row is "
+                "accepted or none is. Send the file as the raw body with `file_name`, or as "
+                "multipart form field `file`. Needs `Authorization: Bearer <admin token>`. "
+                "The rollups are rebuilt by the scheduler when the data version moves.",
+                "operationId": "ingest",
+                "tags": ["admin"],
+                "security": [{"bearer": []}],
+                "parameters": [
+                    _param(
+                        "file_name",
+                        "the file's name, kept with the batch (CSV or XLSX is detected from the "
+                        "content); default: the multipart file name, else upload",
+                        {"type": "string", "pattern": FILE_NAME_PATTERN, "example": "2024.csv"},
+                    ),
+                    _param(
+                        "kind",
+                        "what the file holds; detected from its columns when omitted",
+                        {
+                            "type": "string",
+                            "enum": ["emissions", "indicators", "regions", "parks", "targets"],
+                        },
+                    ),
+                    _param(
+                        "dry_run",
+                        "validate only; change nothing",
+                        {"type": "boolean", "default": False},
+                    ),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        },
+                        "text/csv": {"schema": {"type": "string"}},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                                "required": ["file"],
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "accepted (or, with dry_run, would be accepted)",
+                        "content": {
+                            "application/json": {"schema": _ref("schemas", "IngestReport")}
+                        },
+                    },
+                    "400": _ref("responses", "BadRequest"),
+                    "401": _ref("responses", "Unauthorized"),
+                    "405": _ref("responses", "MethodNotAllowed"),
+                    "413": _ref("responses", "TooLarge"),
+                    "422": {
+                        "description": "rejected: nothing changed; the report lists every problem",
+                        "content": {
+                            "application/json": {"schema": _ref("schemas", "IngestReport")}
+                        },
+                    },
+                    "500": _ref("responses", "InternalError"),
+                    "503": _ref("responses", "Unavailable"),
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapi",
+                "tags": ["meta"],
+                "responses": {
+                    "200": {
+                        "description": "the OpenAPI document",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "summary": "Liveness: the process answers",
+                "operationId": "healthz",
+                "tags": ["meta"],
+                "responses": {
+                    "200": {
+                        "description": "up",
+                        "content": {
+                            "application/json": {"schema": _obj({"status": _str(enum=["ok"])})}
+                        },
+                    }
+                },
+            }
+        },
+        "/readyz": {
+            "get": {
+                "summary": "Readiness: the data pool is reachable",
+                "operationId": "readyz",
+                "tags": ["meta"],
+                "responses": {
+                    "200": {
+                        "description": "ready",
+                        "content": {
+                            "application/json": {
+                                "schema": _obj(
+                                    {
+                                        "status": _str(enum=["ready"]),
+                                        "data_version": {"type": "integer"},
+                                    }
+                                )
+                            }
+                        },
+                    },
+                    "503": _ref("responses", "Unavailable"),
+                },
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "carbonwall data service API (数据服务接口)",
+            "version": "1.0.0",
+            "description": "Read the dual-carbon data pool and feed it new batches. Amounts are in "
+            "tonnes (t of the gas; CO2e in t CO2e), intensity in t CO2 per 10^4 CNY (万元) of "
+            "constant-price GDP, changes as fractions. Every GET answers JSON, or CSV / XLSX "
+            'with format=csv|xlsx. Every error is {"error": {"code", "message", "field"}}.',
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": "data", "description": "read the data pool"},
+            {"name": "admin", "description": "feed the data pool (admin token)"},
+            {"name": "meta", "description": "health and this document"},
+        ],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an admin token from CARBONWALL_ADMIN_TOKENS",
+                }
+            },
+            "schemas": {
+                "Error": error,
+                "Region": _obj(
+                    {
+                        "code": _str(),
+                        "parent_code": _str(nullable=True),
+                        "level": _str(),
+                        "name_zh": _str(),
+                        "name_en": _str(),
+                        "lon": _num("degrees east"),
+                        "lat": _num("degrees north"),
+                        "industry": _str(nullable=True, description="parks: main industry"),
+                        "park_level": _str(nullable=True, description="parks: national/provincial"),
+                    }
+                ),
+                "Regions": _obj(
+                    {
+                        "parent": _str(nullable=True),
+                        "level": _str(nullable=True),
+                        "count": {"type": "integer", "minimum": 0},
+                        "items": {"type": "array", "items": _ref("schemas", "Region")},
+                    }
+                ),
+                "Summary": _obj(
+                    {
+                        "region": region_obj,
+                        **summary_fields,
+                        "target": target,
+                        "units": units,
+                    }
+                ),
+                "Emissions": _obj(
+                    {
+                        "region": region_obj,
+                        "period": _str(),
+                        "to": _str(),
+                        "periods": {"type": "array", "items": _str()},
+                        "by": _str(enum=["sector", "gas", "sector,gas"]),
+                        "sector": _str(nullable=True),
+                        "gwp_set": _str(enum=list(reference.GWP_SETS)),
+                        "units": units,
+                        "items": {
+                            "type": "array",
+                            "items": {"oneOf": [sector_row, gas_row, sector_gas_row]},
+                        },
+                    }
+                ),
+                "Inventory": _obj(
+                    {
+                        "region": region_obj,
+                        "period": _str(),
+                        "derived": {"type": "boolean"},
+                        "sector": _str(nullable=True),
+                        "gases": {
+                            "type": "array",
+                            "items": _obj({"gas": _str(), "name_zh": _str(), "unit": _str()}),
+                        },
+                        "items": {"type": "array", "items": inventory_row},
+                    }
+                ),
+                "Rankings": _obj(
+                    {
+                        "parent": region_obj,
+                        "period": _str(),
+                        "metric": _str(enum=list(queries.METRICS)),
+                        "order": _str(enum=["asc", "desc"]),
+                        "gwp_set": _str(enum=list(reference.GWP_SETS)),
+                        "count": {"type": "integer", "minimum": 0},
+                        "units": units,
+                        "items": {"type": "array", "items": rank_row},
+                    }
+                ),
+                "Version": _obj(
+                    {
+                        "version": {"type": "integer"},
+                        "changed_at": _str(nullable=True, format="date-time"),
+                        "rollup_version": {"type": "integer"},
+                        "rollup_at": _str(nullable=True, format="date-time"),
+                        "rollup_current": {"type": "boolean"},
+                        "latest_period": _str(nullable=True),
+                    }
+                ),
+                "IngestReport": report,
+            },
+            "responses": {
+                "BadRequest": err("a malformed or unknown parameter (error.field names it)"),
+                "Unauthorized": err("no admin token, a wrong one, or HTTP ingest is off"),
+                "NotFound": err("unknown region (unknown_region) or no data (no_data)"),
+                "MethodNotAllowed": err("the path exists, the method does not"),
+                "TooLarge": err("the upload exceeds CARBONWALL_MAX_UPLOAD_MB; not read"),
+                "InternalError": err("a bug; logged, no traceback is shown"),
+                "Unavailable": err("the data pool is not reachable"),
+            },
+        },
+    }
