@@ -776,7 +776,6 @@ def evaluations(
     ]
     names = dict(
         session.execute(select(Region.code, Region.name_zh).where(Region.level == "province"))
-        .tuples()
         .all()
     )
     chosen = {p.code: evals[p.code] for p in parks}
