@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import xlsxwriter
@@ -104,10 +104,14 @@ class Table:
 
 
 def clean(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become null, datetimes ISO 8601, containers recursively."""
+    """JSON-safe: NaN and infinities become null, datetimes ISO 8601 with a zone, containers
+    recursively."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        # SQLite drops the zone of the UTC timestamps the pool stores: state it again
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
         return {str(k): clean(v) for k, v in value.items()}
