@@ -720,8 +720,10 @@ def _insert_ignore(session: Session, model: type, values: Mapping[str, object]) 
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    stmt = insert(model).values(**values).on_conflict_do_nothing()
+    # rowcount is -1 here on psycopg 3; RETURNING says reliably whether a row went in
+    returned = session.execute(stmt.returning(literal_column("1"))).first()
+    return returned is not None
 
 
 def count_view(

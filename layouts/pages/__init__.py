@@ -1,0 +1,1 @@
+"""Full pages other than the wall, each with build(settings, params, lang)."""

@@ -1,0 +1,233 @@
+"""The policy library page (/policy): search box and filters, ranked results, a reading view.
+
+Callbacks live in callbacks/policy.py; this module only builds components from plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from datasource.models_policy import CATEGORIES, DOC_LEVELS
+from datasource.policy import Document, SearchPage
+from layouts.figures_policy import level_name, t
+
+# component ids of the policy pages (namespaced "policy-"; the lead may move them to ids.py)
+PARAMS = "policy-params"
+USER = "policy-user"
+Q = "policy-q"
+SEARCH = "policy-search"
+CATEGORY = "policy-category"
+AGENCY = "policy-agency"
+LEVEL = "policy-level"
+REGION = "policy-region"
+DATE_FROM = "policy-date-from"
+DATE_TO = "policy-date-to"
+RESULTS = "policy-results"
+DOC = "policy-doc-store"
+READER = "policy-reader"
+BACK = "policy-back"
+HIDE = "policy-hide"
+MESSAGE = "policy-message"
+LIST_PANE = "policy-list-pane"
+READER_PANE = "policy-reader-pane"
+
+
+def open_id(doc_id: int | str) -> dict[str, object]:
+    """Id of a result's title button. In callbacks pass dash.ALL as ``doc_id``."""
+    return {"type": "policy-open", "id": doc_id}
+
+
+def header(active: str, lang: str) -> html.Div:
+    """The platform's top bar: name, navigation, the login badge (filled by a callback)."""
+    links = [("library", "/policy"), ("stats", "/policy/stats")]
+    return html.Div(
+        [
+            html.Span(t("app", lang), className="policy-brand"),
+            html.Nav(
+                [
+                    dcc.Link(
+                        t(key, lang),
+                        href=href,
+                        className="policy-nav-link" + (" active" if key == active else ""),
+                    )
+                    for key, href in links
+                ],
+                className="policy-nav",
+            ),
+            html.Span(id=USER, className="policy-user"),
+        ],
+        className="policy-header",
+    )
+
+
+def _select(
+    id_: str, options: Sequence[tuple[str, str]], value: object, lang: str, placeholder: str
+) -> dcc.Dropdown:
+    return dcc.Dropdown(
+        id=id_,
+        options=[{"label": label, "value": v} for v, label in options],
+        value=value or None,
+        placeholder=f"{placeholder}：{t('all', lang)}",
+        clearable=True,
+        className="policy-filter",
+    )
+
+
+def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+    """The whole /policy page; ``params`` are the URL's query values (q, category, agency,
+    level, region, from, to, doc)."""
+    del settings  # the page needs none yet; kept for the common page signature
+    search_row = html.Div(
+        [
+            dcc.Input(
+                id=Q,
+                type="search",
+                value=params.get("q", ""),
+                debounce=True,
+                placeholder=t("search_ph", lang),
+                className="form-control policy-q",
+            ),
+            html.Button(t("search", lang), id=SEARCH, className="btn btn-info policy-go"),
+        ],
+        className="policy-search-row",
+    )
+    filters = html.Div(
+        [
+            _select(
+                CATEGORY,
+                [(c, c) for c in CATEGORIES],
+                params.get("category"),
+                lang,
+                t("category", lang),
+            ),
+            _select(AGENCY, [], params.get("agency"), lang, t("issuer", lang)),
+            _select(
+                LEVEL,
+                [(lv, level_name(lv, lang)) for lv in DOC_LEVELS],
+                params.get("level"),
+                lang,
+                t("level", lang),
+            ),
+            dcc.Input(
+                id=REGION,
+                type="text",
+                value=params.get("region", ""),
+                debounce=True,
+                placeholder=t("region", lang),
+                className="form-control policy-filter",
+            ),
+            dcc.Input(
+                id=DATE_FROM,
+                type="date",
+                value=params.get("from", ""),
+                className="form-control policy-filter",
+                title=t("date_from", lang),
+            ),
+            dcc.Input(
+                id=DATE_TO,
+                type="date",
+                value=params.get("to", ""),
+                className="form-control policy-filter",
+                title=t("date_to", lang),
+            ),
+        ],
+        className="policy-filters",
+    )
+    doc = params.get("doc", "")
+    return html.Div(
+        [
+            dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
+            dcc.Store(id=DOC, data=int(doc) if doc.isdigit() else None),
+            header("library", lang),
+            html.Div(id=MESSAGE, className="policy-message"),
+            html.Div([search_row, filters, html.Div(id=RESULTS)], id=LIST_PANE),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Button(
+                                t("back", lang), id=BACK, className="btn btn-outline-info btn-sm"
+                            ),
+                            html.Button(
+                                t("hide", lang),
+                                id=HIDE,
+                                style={"display": "none"},
+                                className="btn btn-outline-danger btn-sm",
+                            ),
+                        ],
+                        className="policy-tools",
+                    ),
+                    html.Div(id=READER),
+                ],
+                id=READER_PANE,
+                style={"display": "none"},
+            ),
+        ],
+        className="policy-page",
+        **{"data-bs-theme": "dark"},
+    )
+
+
+def results(page: SearchPage, lang: str = "zh") -> list[object]:
+    """The ranked result list."""
+    if not page.hits:
+        return [html.P(t("none", lang), className="policy-empty")]
+    items: list[object] = [html.P(t("found", lang, n=page.total), className="policy-count")]
+    for hit in page.hits:
+        meta = [
+            hit.agency,
+            hit.doc_no or "",
+            hit.issued_on.isoformat(),
+            hit.category,
+            level_name(hit.level, lang),
+        ]
+        items.append(
+            html.Div(
+                [
+                    html.Button(hit.title, id=open_id(hit.id), className="policy-title"),
+                    html.Div(" · ".join(m for m in meta if m), className="policy-meta"),
+                    html.Div(hit.snippet, className="policy-snippet"),
+                ],
+                className="policy-hit",
+            )
+        )
+    return items
+
+
+def reader(doc: Document | None, lang: str = "zh") -> html.Div:
+    """The reading view of one document (the back and hide buttons stay in the page)."""
+    if doc is None:
+        return html.Div(html.P(t("not_found", lang), className="policy-empty"))
+    meta = [
+        (t("issuer", lang), doc.agency),
+        (t("doc_no", lang), doc.doc_no or "—"),
+        (t("issued_on", lang), doc.issued_on.isoformat()),
+        (t("category", lang), doc.category),
+        (t("level", lang), level_name(doc.level, lang)),
+        (t("region", lang), doc.region_code),
+    ]
+    pdf = []
+    if doc.pdf_name:
+        pdf = [
+            html.A(
+                t("pdf", lang),
+                href=f"/api/policy/documents/{doc.id}/pdf",
+                className="btn btn-info btn-sm",
+            )
+        ]
+    return html.Div(
+        [
+            html.H2(doc.title, className="policy-doc-title"),
+            html.Dl(
+                [x for k, v in meta for x in (html.Dt(k), html.Dd(v))], className="policy-doc-meta"
+            ),
+            html.Div([dbc.Badge(tag, className="me-1", color="info") for tag in doc.tags]),
+            html.Article(doc.body, className="policy-body"),
+            html.Div(pdf),
+            html.P(t("total_views", lang, n=doc.views), className="policy-views"),
+        ],
+        className="policy-reader",
+    )

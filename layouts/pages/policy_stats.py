@@ -1,0 +1,161 @@
+"""The statistics page of the policy library (/policy/stats), as the seed's screen shows it:
+tabs 政策文件统计 / 低碳资讯统计, 本月 / 本年 views with a monthly chart, 热门政策TOP5 and
+发文机关TOP5, export to CSV and Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dash import dcc, html
+
+from datasource.policy import PolicyStats
+from layouts.figures_policy import t
+from layouts.pages.policy import PARAMS, header
+
+TAB = "policy-stats-tab"
+KIND = "policy-stats-kind"
+PERIOD = "policy-stats-period"
+SECTION = "policy-stats-section"
+KPI = "policy-stats-kpi"
+CHART = "policy-stats-chart"
+TOP_DOCS = "policy-stats-top-docs"
+TOP_AGENCIES = "policy-stats-top-agencies"
+EXPORT_CSV = "policy-stats-export-csv"
+EXPORT_XLSX = "policy-stats-export-xlsx"
+DOWNLOAD = "policy-stats-download"
+
+
+def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+    del settings
+    tab = params.get("tab", "policy")
+    kind = params.get("kind", "month")
+    return html.Div(
+        [
+            dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
+            header("stats", lang),
+            html.Div([t("where", lang), html.Span(t("stats", lang))], className="policy-where"),
+            dcc.Tabs(
+                id=TAB,
+                value=tab if tab in ("policy", "news") else "policy",
+                children=[
+                    dcc.Tab(
+                        label=t("tab_policy", lang),
+                        value="policy",
+                        className="policy-tab",
+                        selected_className="policy-tab-on",
+                    ),
+                    dcc.Tab(
+                        label=t("tab_news", lang),
+                        value="news",
+                        className="policy-tab",
+                        selected_className="policy-tab-on",
+                    ),
+                ],
+                className="policy-tabs",
+            ),
+            html.Div(
+                [
+                    html.H3(id=SECTION, className="policy-section"),
+                    html.Div(
+                        [
+                            dcc.RadioItems(
+                                id=KIND,
+                                options=[
+                                    {"label": t("month", lang), "value": "month"},
+                                    {"label": t("year", lang), "value": "year"},
+                                ],
+                                value=kind if kind in ("month", "year") else "month",
+                                inline=True,
+                                className="policy-kind",
+                            ),
+                            dcc.Dropdown(id=PERIOD, clearable=False, className="policy-period"),
+                            html.Div(id=KPI, className="policy-kpi"),
+                            html.Div(
+                                [
+                                    html.Button(
+                                        t("export_csv", lang),
+                                        id=EXPORT_CSV,
+                                        className="btn btn-outline-info btn-sm",
+                                    ),
+                                    html.Button(
+                                        t("export_xlsx", lang),
+                                        id=EXPORT_XLSX,
+                                        className="btn btn-outline-info btn-sm",
+                                    ),
+                                    dcc.Download(id=DOWNLOAD),
+                                ],
+                                className="policy-export",
+                            ),
+                        ],
+                        className="policy-stats-bar",
+                    ),
+                    dcc.Graph(id=CHART, config={"displayModeBar": False}, className="policy-chart"),
+                ],
+                className="policy-card",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H3(t("top_docs", lang), className="policy-section"),
+                            html.Div(id=TOP_DOCS),
+                        ],
+                        className="policy-card policy-half",
+                    ),
+                    html.Div(
+                        [
+                            html.H3(t("top_agencies", lang), className="policy-section"),
+                            html.Div(id=TOP_AGENCIES),
+                        ],
+                        className="policy-card policy-half",
+                    ),
+                ],
+                className="policy-row",
+            ),
+        ],
+        className="policy-page",
+        **{"data-bs-theme": "dark"},
+    )
+
+
+def kpi(stats: PolicyStats, lang: str = "zh") -> list[object]:
+    """“2022-05 浏览量 620”: the period and its views."""
+    return [
+        html.Span(stats.period, className="policy-kpi-period"),
+        html.Span(t("views", lang), className="policy-kpi-label"),
+        html.Span(f"{stats.views:,}", className="policy-kpi-value"),
+    ]
+
+
+def _table(
+    head: list[str],
+    rows: list[list[object]],
+    *,
+    href_col: int | None = None,
+    links: list[str] | None = None,
+) -> html.Table:
+    body = []
+    for i, row in enumerate(rows):
+        cells = []
+        for j, value in enumerate(row):
+            content: object = value
+            if href_col == j and links:
+                content = dcc.Link(str(value), href=links[i], title=str(value))
+            cells.append(html.Td(content, className="policy-cell-title" if j == 1 else None))
+        body.append(html.Tr(cells))
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+        className="table table-dark table-sm policy-table",
+    )
+
+
+def top_documents(stats: PolicyStats, lang: str = "zh") -> html.Table:
+    rows = [[d.rank, d.title, f"{d.views:,}"] for d in stats.top_documents]
+    links = [f"/policy?doc={d.document_id}" for d in stats.top_documents]
+    head = [t("rank", lang), t("doc_title", lang), t("doc_views", lang)]
+    return _table(head, rows, href_col=1, links=links)
+
+
+def top_agencies(stats: PolicyStats, lang: str = "zh") -> html.Table:
+    rows = [[a.rank, a.agency, f"{a.documents:,}"] for a in stats.top_agencies]
+    return _table([t("rank", lang), t("agency", lang), t("doc_count", lang)], rows)
