@@ -17,6 +17,13 @@ from layouts import i18n, theme
 from layouts.i18n import t
 
 TOP_SECTORS = ("1", "2", "3", "5")  # stacked above zero
+SECTOR_SHORT = {  # legend names that fit a third of a panel's width
+    "1": ("能源活动", "Energy"),
+    "2": ("工业过程", "Industry"),
+    "3": ("农业活动", "Agriculture"),
+    "4": ("林业碳汇", "LULUCF"),
+    "5": ("废弃物", "Waste"),
+}
 LULUCF = "4"  # drawn below zero: a sink
 GAS_ORDER = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6")
 GAS_NAMES_EN = {
@@ -72,7 +79,9 @@ def sector_trend(
     names: dict[str, str] = {}
     for r in rows:
         by_sector.setdefault(r.sector_code, {})[r.period] = r.co2e
-        names[r.sector_code] = r.name_en if lang == "en" else r.name_zh
+        short = SECTOR_SHORT.get(r.sector_code)
+        full = r.name_en if lang == "en" else r.name_zh
+        names[r.sector_code] = (short[1] if lang == "en" else short[0]) if short else full
     fig = go.Figure()
     for code in TOP_SECTORS:
         if code not in by_sector:
@@ -111,7 +120,18 @@ def sector_trend(
             hovertemplate="%{y:,.1f}<extra>" + t("net", lang) + "</extra>",
         )
     )
-    fig.update_layout(hovermode="x unified", legend=dict(traceorder="normal"))
+    fig.update_layout(
+        hovermode="x unified",
+        legend=dict(
+            traceorder="normal",
+            orientation="h",
+            y=-0.12,
+            yanchor="top",
+            x=0,
+            entrywidth=0.33,
+            entrywidthmode="fraction",
+        ),
+    )
     fig.update_yaxes(title_text=t("unit_mass_axis", lang))
     fig.update_xaxes(type="category", nticks=8)
     return _base_layout(fig, scale, uirevision)

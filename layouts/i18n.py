@@ -44,7 +44,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "parks": ("园区", "Parks"),
     "colorbar": ("强度<br>吨/万元", "Intensity<br>t/10k CNY"),
     "unit_intensity": ("吨/万元", "t/10k CNY"),
-    "unit_mass_axis": ("万吨二氧化碳当量", "10k t CO₂e"),
+    "unit_mass_axis": ("万吨", "10k t"),
     "history": ("历史", "history"),
     "forecast": ("预测", "forecast"),
     "band": ("80% 区间", "80% interval"),
@@ -111,7 +111,7 @@ def mass_parts(tonnes: float | None, lang: str = "zh") -> tuple[str, str]:
 
 def mass(tonnes: float | None, lang: str = "zh") -> str:
     number, unit = mass_parts(tonnes, lang)
-    return f"{number} {unit}".strip()
+    return f"{number} {unit}".strip().replace("-", "−")
 
 
 def wan_tonnes(tonnes: float | None) -> float | None:

@@ -10,20 +10,23 @@ from dash import html
 from layouts import i18n, ids
 from layouts.i18n import t
 
-SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
-
-def spark(values: Sequence[float | None]) -> str:
-    """A text sparkline (▁▂▃▅▇): cheap, crisp at any size, needs no graph."""
+def spark_heights(values: Sequence[float | None]) -> list[int]:
+    """Bar heights in percent (20-100) for a sparkline; 0 for a missing value."""
     present = [v for v in values if v is not None]
     if len(present) < 2:
-        return ""
+        return []
     lo, hi = min(present), max(present)
     span = hi - lo or 1.0
-    return "".join(
-        " " if v is None else SPARK_BLOCKS[round((v - lo) / span * (len(SPARK_BLOCKS) - 1))]
-        for v in values
-    )
+    return [0 if v is None else round(20 + 80 * (v - lo) / span) for v in values]
+
+
+def spark(values: Sequence[float | None]) -> html.Div | str:
+    """A sparkline of CSS bars: cheap, crisp at any size, needs no graph or glyphs."""
+    heights = spark_heights(values)
+    if not heights:
+        return ""
+    return html.Div([html.I(style={"height": f"{h}%"}) for h in heights], className="spark")
 
 
 def _change_class(change: float | None, *, good_when_down: bool = True) -> str:

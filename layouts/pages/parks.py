@@ -1,0 +1,320 @@
+"""The parks page (/parks): PDI low-carbon evaluation of industrial parks. Filters (province,
+industry, park level), a ranking by total or by one dimension, the selected park's radar
+against its industry median, the seed's comparison table and the suggested strategies.
+
+Callbacks live in callbacks/parks.py; this module only builds components from plain data.
+State is in the URL query: ?province=&industry=&level=&sort=&park=.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from datasource import pdi
+from layouts import theme
+
+# component ids of the parks page (namespaced "parks-"; the lead may move them to ids.py)
+URL = "parks-url"
+PARAMS = "parks-params"
+PROVINCE = "parks-province"
+INDUSTRY = "parks-industry"
+LEVEL = "parks-level"
+SORT = "parks-sort"
+PARK = "parks-park"
+COUNT = "parks-count"
+GRID = "parks-grid"
+BAR = "parks-bar"
+RADAR = "parks-radar"
+COMPARE = "parks-compare"
+STRATEGIES = "parks-strategies"
+PARK_TITLE = "parks-park-title"
+
+QUERY_KEYS = ("province", "industry", "level", "sort", "park")
+SORTS = (("total", "总分"), ("P", "表现力"), ("D", "发展力"), ("I", "影响力"))
+LEVEL_NAMES = {"national": "国家级", "provincial": "省级"}
+BG = "#07111f"
+PANEL = "#0d1b2e"
+EDGE = "rgba(56, 189, 248, 0.22)"
+GRID_THEME = {
+    "function": (
+        "themeQuartz.withParams({backgroundColor: '#0d1b2e', foregroundColor: '#e2e8f0', "
+        "headerBackgroundColor: '#10243d', headerTextColor: '#7dd3fc', accentColor: '#38bdf8', "
+        "borderColor: 'rgba(56, 189, 248, 0.18)', oddRowBackgroundColor: '#0b1828', "
+        "browserColorScheme: 'dark', fontFamily: 'inherit', fontSize: 13, "
+        "selectedRowBackgroundColor: 'rgba(56, 189, 248, 0.22)'})"
+    )
+}
+
+
+def query_string(state: Mapping[str, Any]) -> str:
+    """The URL query of the page's state, keys in a fixed order, empty values left out."""
+    pairs = [(k, state[k]) for k in QUERY_KEYS if state.get(k) not in (None, "")]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _panel(title: str, body: Any, *, extra: Any = None, grow: bool = False) -> html.Section:
+    return html.Section(
+        [
+            html.Div(
+                [html.H2(title, className="parks-panel-title"), extra], className="parks-panel-head"
+            ),
+            body,
+        ],
+        className="parks-panel",
+        style={
+            "background": PANEL,
+            "border": f"1px solid {EDGE}",
+            "borderRadius": "6px",
+            "padding": "0.6rem 0.8rem",
+            "display": "flex",
+            "flexDirection": "column",
+            "minHeight": 0,
+            **({"flex": "1 1 0"} if grow else {}),
+        },
+    )
+
+
+def _dropdown(id_: str, value: Any, placeholder: str) -> dcc.Dropdown:
+    return dcc.Dropdown(
+        id=id_,
+        options=[],
+        value=value or None,
+        placeholder=placeholder,
+        clearable=True,
+        className="parks-filter",
+        style={"minWidth": "11rem"},
+    )
+
+
+COLUMN_DEFS = [
+    {"field": "place", "headerName": "名次", "width": 78, "sortable": False},
+    {"field": "name_zh", "headerName": "园区", "flex": 2, "minWidth": 170},
+    {"field": "province_zh", "headerName": "省份", "width": 110},
+    {"field": "industry", "headerName": "产业", "width": 100},
+    {"field": "level_zh", "headerName": "级别", "width": 80},
+    {"field": "P", "headerName": "表现力", "width": 92, "type": "numericColumn"},
+    {"field": "D", "headerName": "发展力", "width": 92, "type": "numericColumn"},
+    {"field": "I", "headerName": "影响力", "width": 92, "type": "numericColumn"},
+    {
+        "field": "total",
+        "headerName": "总分",
+        "width": 88,
+        "type": "numericColumn",
+        "cellStyle": {"fontWeight": 700, "color": "#7dd3fc"},
+    },
+    {"field": "stage_zh", "headerName": "阶段", "width": 96},
+]
+
+
+def grid_rows(parks: Sequence[Mapping[str, Any]], sort: str = "total") -> list[dict[str, Any]]:
+    """Grid rows ranked by ``sort`` (total, P, D or I), scores to two decimals."""
+    key = "rank" if sort == "total" else f"rank_{sort}"
+    ordered = sorted(parks, key=lambda p: (p[key], p["code"]))
+    return [
+        {
+            "code": p["code"],
+            "place": p[key],
+            "name_zh": p["name_zh"],
+            "province_zh": p["province_zh"],
+            "industry": p["industry"],
+            "level_zh": LEVEL_NAMES.get(p["park_level"] or "", p["park_level"] or ""),
+            "P": round(p["P"], 2),
+            "D": round(p["D"], 2),
+            "I": round(p["I"], 2),
+            "total": round(p["total"], 2),
+            "stage_zh": pdi.STAGE_NAMES_ZH[p["stage"]],
+        }
+        for p in ordered
+    ]
+
+
+def comparison_table(
+    rows: Sequence[tuple[str, float, float, float, float]],
+    weights: Mapping[str, float],
+    *,
+    highlight: str | None = None,
+    median: tuple[str, float, float, float, float] | None = None,
+) -> dbc.Table:
+    """The seed's table: 园区 / 表现力 (50%) / 发展力 (30%) / 影响力 (20%) / 总分."""
+    head = html.Thead(html.Tr([html.Th(h) for h in pdi.comparison_header(weights)]))
+    body = []
+    for name, p, d, i, total in rows:
+        cls = "table-info fw-bold" if name == highlight else None
+        body.append(
+            html.Tr(
+                [html.Td(f"— {name}"), *(html.Td(f"{v:.2f}") for v in (p, d, i, total))],
+                className=cls,
+            )
+        )
+    if median is not None:
+        name, p, d, i, total = median
+        body.append(
+            html.Tr(
+                [html.Td(name), *(html.Td(f"{v:.2f}") for v in (p, d, i, total))],
+                className="text-warning",
+            )
+        )
+    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="mb-0 parks-table")
+
+
+def strategy_block(
+    strategies: Sequence[Mapping[str, str]], *, weakest: str, stage: str, industry: str | None
+) -> html.Div:
+    """Strategies grouped by dimension, the weakest first and marked."""
+    groups: dict[str, list[Mapping[str, str]]] = {}
+    for s in strategies:
+        groups.setdefault(s["dimension"], []).append(s)
+    blocks = [
+        html.Div(
+            [
+                dbc.Badge(pdi.STAGE_NAMES_ZH[stage], color="info", className="me-2"),
+                html.Span(f"{industry or '未分类'}园区 · 最弱维度："),
+                html.Strong(pdi.DIMENSION_NAMES_ZH[weakest], className="text-warning"),
+            ],
+            className="mb-2",
+        )
+    ]
+    for dim, items in groups.items():
+        title = pdi.DIMENSION_NAMES_ZH[dim] + ("（优先）" if dim == weakest else "")
+        blocks.append(
+            html.Div(
+                [
+                    html.Div(
+                        title,
+                        className="fw-bold " + ("text-warning" if dim == weakest else "text-info"),
+                    ),
+                    html.Ul(
+                        [html.Li(s["text_zh"], title=s["source"]) for s in items],
+                        className="mb-2 ps-3",
+                    ),
+                ]
+            )
+        )
+    return html.Div(blocks, className="parks-strategies")
+
+
+def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+    """The whole /parks page; ``params`` are the URL's query values (see QUERY_KEYS)."""
+    del settings
+    sort = params.get("sort") if params.get("sort") in dict(SORTS) else "total"
+    filters = html.Div(
+        [
+            _dropdown(PROVINCE, params.get("province"), "省份：全部"),
+            _dropdown(INDUSTRY, params.get("industry"), "产业：全部"),
+            _dropdown(LEVEL, params.get("level"), "园区级别：全部"),
+            dbc.RadioItems(
+                id=SORT,
+                options=[{"label": f"按{n}", "value": v} for v, n in SORTS],
+                value=sort,
+                inline=True,
+                className="ms-2",
+            ),
+            html.Span(id=COUNT, className="ms-auto text-secondary"),
+        ],
+        className="d-flex flex-wrap align-items-center gap-2 mb-2",
+    )
+    grid = dag.AgGrid(
+        id=GRID,
+        columnDefs=COLUMN_DEFS,
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions={
+            "theme": GRID_THEME,
+            "animateRows": False,
+            "rowSelection": {
+                "mode": "singleRow",
+                "checkboxes": False,
+                "enableClickSelection": True,
+            },
+            "loadThemeGoogleFonts": False,
+        },
+        getRowId="params.data.code",
+        style={"height": "100%", "minHeight": "16rem"},
+    )
+    park_pick = dcc.Dropdown(
+        id=PARK,
+        options=[],
+        value=params.get("park") or None,
+        placeholder="选择园区",
+        clearable=False,
+        style={"minWidth": "16rem"},
+    )
+    graph_cfg = {"displayModeBar": False, "locale": "zh-CN" if lang == "zh" else "en"}
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
+            html.Header(
+                [
+                    html.H1("园区低碳发展评价（PDI 指数）", className="parks-title m-0"),
+                    html.Span(
+                        "表现力 · 发展力 · 影响力 — 德尔菲法赋权", className="text-secondary"
+                    ),
+                    dcc.Link("返回大屏", href="/", className="ms-auto btn btn-outline-info btn-sm"),
+                ],
+                className="d-flex align-items-baseline gap-3 mb-2 pb-2",
+                style={"borderBottom": f"1px solid {EDGE}"},
+            ),
+            filters,
+            html.Div(
+                [
+                    html.Div(
+                        _panel("园区排名", grid, grow=True),
+                        style={"flex": "7 1 0", "display": "flex", "minWidth": 0},
+                    ),
+                    html.Div(
+                        _panel(
+                            "前 15 名：加权得分构成",
+                            dcc.Graph(id=BAR, config=graph_cfg, style={"height": "100%"}),
+                            grow=True,
+                        ),
+                        style={"flex": "5 1 0", "display": "flex", "minWidth": 0},
+                    ),
+                ],
+                className="d-flex gap-2 mb-2",
+                style={"height": "46vh"},
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        _panel(
+                            "园区与行业中位数对比",
+                            dcc.Graph(id=RADAR, config=graph_cfg, style={"height": "34vh"}),
+                            extra=park_pick,
+                        ),
+                        style={"flex": "4 1 0", "minWidth": 0},
+                    ),
+                    html.Div(
+                        _panel(
+                            "同行业园区对比",
+                            html.Div(id=COMPARE),
+                            extra=html.Span(id=PARK_TITLE, className="text-info"),
+                        ),
+                        style={"flex": "4 1 0", "minWidth": 0},
+                    ),
+                    html.Div(
+                        _panel("建议策略", html.Div(id=STRATEGIES)),
+                        style={"flex": "4 1 0", "minWidth": 0},
+                    ),
+                ],
+                className="d-flex gap-2",
+            ),
+        ],
+        className="parks-page",
+        style={
+            "height": "100vh",
+            "overflowY": "auto",
+            "padding": "0.8rem 1rem",
+            "background": BG,
+            "color": "#e2e8f0",
+            "fontFamily": theme.FONT_FAMILY,
+            "fontSize": "14px",
+        },
+        **{"data-bs-theme": "dark"},
+    )
