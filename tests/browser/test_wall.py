@@ -11,7 +11,6 @@ import wall_data
 from dash.testing.wait import until
 from flask import Response
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from dashboard.config import Settings
