@@ -1,0 +1,181 @@
+"""The page layout and the HTML panel builders."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace as Row
+
+from dash import html
+
+from dashboard.config import Settings
+from layouts import ids, panels, shell
+
+
+def all_ids(component) -> list:
+    found = []
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "id", None) is not None:
+            found.append(node.id)
+        kids = getattr(node, "children", None)
+        if isinstance(kids, list | tuple):
+            stack.extend(kids)
+        elif kids is not None and hasattr(kids, "to_plotly_json"):
+            stack.append(kids)
+    return found
+
+
+def texts(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list | tuple):
+        return [s for n in node for s in texts(n)]
+    kids = getattr(node, "children", None)
+    return texts(kids) if kids is not None else []
+
+
+def test_layout_has_no_duplicate_ids_in_either_language_or_kiosk():
+    for lang in ("zh", "en"):
+        for kiosk in (False, True):
+            found = all_ids(shell.build(Settings(), lang=lang, kiosk=kiosk))
+            keys = [json.dumps(i, sort_keys=True) for i in found]
+            assert len(keys) == len(set(keys))
+            assert ids.MAP in found and ids.REFRESH in found and ids.KIOSK in found
+
+
+def test_graphs_use_local_topojson_and_the_chinese_locale():
+    page = shell.build(
+        Settings(refresh_seconds=7, kiosk_dwell_seconds=9),
+        lang="zh",
+        version=3,
+        freshness="数据期 2024 年",
+    )
+    flat = {json.dumps(i): None for i in all_ids(page)}
+    assert json.dumps(ids.MAP) in flat
+    config = shell.graph_config("zh")
+    assert config["topojsonURL"] == "/geo/topojson/"
+    assert config["locale"] == "zh-CN"
+    assert "locale" not in shell.graph_config("en")
+    assert page.className == "wall"
+    assert shell.build(Settings(), kiosk=True).className == "wall kiosk"
+
+
+def test_page_data_lists_the_kiosk_views_after_the_root():
+    settings = Settings(root_region="340000", kiosk_views="340100, 340200", kiosk_resume_seconds=45)
+    assert shell.page_data(settings, lang="en", kiosk=True) == {
+        "lang": "en",
+        "kiosk": True,
+        "root": "340000",
+        "views": ["340000", "340100", "340200"],
+        "resume_ms": 45000,
+    }
+
+
+def summary(**kw):
+    base = dict(
+        co2e=2.5e7,
+        co2=2.4e7,
+        co2e_net=2.3e7,
+        lulucf_co2e=-2e6,
+        intensity=0.5,
+        prev_period="2023",
+        co2e_change=0.02,
+        co2_change=-0.01,
+        intensity_change=-0.03,
+    )
+    return Row(**{**base, **kw})
+
+
+def test_kpi_row_tiles_and_change_colours():
+    kids = [Row(flag="rose"), Row(flag="fell"), Row(flag="rose"), Row(flag="none")]
+    target = Row(
+        plan="十四五",
+        base_period="2020",
+        target_period="2025",
+        target_change=-0.18,
+        change_so_far=-0.06,
+        status="off_track",
+    )
+    tiles = panels.kpi_row(summary(), target, kids)
+    assert [t.id["metric"] for t in tiles] == [
+        "co2e",
+        "co2",
+        "intensity",
+        "target",
+        "rising",
+        "net",
+    ]
+    assert texts(tiles[0]) == ["温室气体排放总量", "2,500.0", "万吨", "较2023年 ", "+2.0%"]
+    assert tiles[0].children[2].children[1].className == "kpi-change bad"
+    assert tiles[1].children[2].children[1].className == "kpi-change good"
+    assert texts(tiles[3]) == ["强度目标进度", "−6.0%", "", "十四五：2020→2025年 −18% ", "滞后"]
+    assert texts(tiles[4]) == ["强度上升的下级地区", "2", "个", "3 个中 2 个"]
+    assert tiles[4].className == "kpi-tile alarm"
+
+
+def test_kpi_row_without_previous_period_or_data():
+    tiles = panels.kpi_row(summary(prev_period=None, co2e_change=None), None, [])
+    assert texts(tiles[0])[-1] == "无上期数据"
+    assert texts(tiles[3]) == ["强度目标进度", "—", "", "未设定目标"]
+    assert texts(panels.kpi_row(None, None, [], lang="en")[2])[:3] == [
+        "Carbon intensity",
+        "—",
+        "t/10k CNY",
+    ]
+
+
+def test_breadcrumb_starts_at_the_root_and_ends_unclickable():
+    chain = [
+        Row(code="100000", name_zh="全国", name_en="China"),
+        Row(code="340000", name_zh="安徽省", name_en="Anhui"),
+        Row(code="340100", name_zh="合肥市", name_en="Hefei"),
+    ]
+    parts = panels.breadcrumb(chain, root="340000")
+    assert texts(parts) == ["安徽省", "›", "合肥市"]
+    assert isinstance(parts[0], html.Button) and parts[0].id == ids.crumb("340000")
+    assert isinstance(parts[2], html.Span)
+
+
+def test_spark_heights_and_ranking_tables():
+    assert panels.spark_heights([1.0, 2.0, None, 3.0]) == [20, 60, 0, 100]
+    assert panels.spark([1.0]) == ""
+    rows = [
+        Row(
+            code=str(i),
+            name_zh=f"区{i}",
+            name_en=str(i),
+            co2e=float(i),
+            intensity=10.0 - i,
+            intensity_change=None,
+            flag="none",
+        )
+        for i in range(1, 5)
+    ]
+    tables = panels.ranking_tables(rows)
+    assert [texts(t)[0] for t in tables] == ["排放量 前五", "排放量 后五", "强度 最高", "强度 最低"]
+    assert texts(tables[0])[1:5] == ["1", "区4", "0.00 万吨", "—"]
+    assert texts(tables[1])[1:3] == ["4", "区1"]
+    assert texts(tables[2])[1:3] == ["1", "区1"]
+
+
+def test_map_legend_names_both_periods():
+    assert texts(panels.map_legend("2024", "2023", lang="en")) == [
+        "Intensity rose (2024 vs 2023)",
+        "Intensity fell (2024 vs 2023)",
+    ]
+    assert panels.map_legend("2024", None) == []
+
+
+def test_page_args_read_lang_and_kiosk_from_the_referrer():
+    import flask
+
+    from dashboard.app import page_args
+
+    app = flask.Flask(__name__)
+    with app.test_request_context(headers={"Referer": "http://wall/?lang=en&kiosk=1&region=1"}):
+        assert page_args(Settings()) == ("en", True)
+    with app.test_request_context(headers={"Referer": "http://wall/?lang=fr"}):
+        assert page_args(Settings(lang="zh")) == ("zh", False)
+    with app.test_request_context():
+        assert page_args(Settings(lang="en")) == ("en", False)
