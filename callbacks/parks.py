@@ -78,7 +78,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: object) ->
         rows = page.grid_rows([_row(p) for p in parks], sort or "total")
         codes = [r["code"] for r in rows]
         chosen = park if park in codes else (codes[0] if codes else None)
-        bar = figures_pdi.ranking_bar([_row(p) for p in parks], weights, highlight=chosen)
+        bar = figures_pdi.ranking_bar([_row(p) for p in parks], weights)
         options = [{"label": f"{r['place']}. {r['name_zh']}", "value": r["code"]} for r in rows]
         return rows, bar, f"共 {len(rows)} 个园区", options, chosen
 

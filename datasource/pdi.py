@@ -532,3 +532,26 @@ def suggest(industry: str | None, dimensions: Mapping[str, float], total: float)
     first = weakest(dimensions)
     order = [first] + [d for d in DIMENSIONS if d != first]
     return [s for d in order for s in strategies_for(industry, d, stage)]
+
+
+# --------------------------------------------------------------------------- the seed's table
+
+
+def comparison_header(weights: Mapping[str, float]) -> list[str]:
+    """园区 / 表现力 (50%) / 发展力 (30%) / 影响力 (20%) / 总分, with the weights in force."""
+    return [
+        "园区",
+        *(f"{DIMENSION_NAMES_ZH[d]} ({round(weights[d] * 100, 1):g}%)" for d in DIMENSIONS),
+        "总分",
+    ]
+
+
+def comparison_markdown(
+    rows: Sequence[tuple[str, float, float, float, float]], weights: Mapping[str, float]
+) -> str:
+    """The seed's comparison table (sections 4.1–4.3) as Markdown; rows: name, P, D, I, total."""
+    head = comparison_header(weights)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, p, d, i, total in rows:
+        lines.append(f"| {name} | {p:.2f} | {d:.2f} | {i:.2f} | {total:.2f} |")
+    return "\n".join(lines)

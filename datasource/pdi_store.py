@@ -775,8 +775,7 @@ def evaluations(
         if p.code in evals and (not province or _province_of(p.parent_code) == province)
     ]
     names = dict(
-        session.execute(select(Region.code, Region.name_zh).where(Region.level == "province"))
-        .all()
+        session.execute(select(Region.code, Region.name_zh).where(Region.level == "province")).all()
     )
     chosen = {p.code: evals[p.code] for p in parks}
     rank_total = pdi.ranks({c: e.total for c, e in chosen.items()})
@@ -835,23 +834,30 @@ def filter_options(session: Session) -> FilterOptions:
 class ParkDetail:
     park: ParkScore
     weights: dict[str, float]  # first level
-    industry_median: dict[str, float]  # P, D, I and level-2 codes (where every peer has them)
+    industry_median: dict[str, float]  # P, D, I, total and level-2 codes (every peer has them)
     industry_size: int
     level2_names: dict[str, str]
     strategies: list[pdi.Strategy]
+    peers: list[ParkScore]  # the industry's parks, ranked within the industry
 
 
 def park_detail(session: Session, code: str) -> ParkDetail | None:
-    """One park with its industry's medians and the suggested strategies; None if not evaluated."""
-    everyone = evaluations(session)
-    park = next((p for p in everyone if p.code == code), None)
+    """One park with its industry peers (ranked within the industry), the industry's medians
+    and the suggested strategies; None if the park is unknown or not evaluated."""
+    region = session.get(Region, code)
+    if region is None or region.level != "park":
+        return None
+    peers = evaluations(session, industry=region.industry) if region.industry else []
+    if not region.industry:
+        peers = [p for p in evaluations(session) if p.industry is None]
+    park = next((p for p in peers if p.code == code), None)
     if park is None:
         return None
-    peers = [p for p in everyone if p.industry == park.industry]
     nodes = tree(session)
     medians: dict[str, float] = {}
     for d in pdi.DIMENSIONS:
         medians[d] = pdi.median(p.dimensions()[d] for p in peers) or 0.0
+    medians["total"] = pdi.median(p.total for p in peers) or 0.0
     for n in nodes:
         if n.level == 2:
             vals = [p.level2.get(n.code) for p in peers]
@@ -864,6 +870,7 @@ def park_detail(session: Session, code: str) -> ParkDetail | None:
         len(peers),
         {n.code: n.name_zh for n in nodes if n.level == 2},
         pdi.suggest(park.industry, park.dimensions(), park.total),
+        peers,
     )
 
 

@@ -143,7 +143,9 @@ def ranking_bar(
         )
     )
     top = max(r["total"] for r in rows)
-    fig.update_layout(barmode="stack", uirevision="pdi-rank", bargap=0.25)
+    fig.update_layout(
+        barmode="stack", uirevision="pdi-rank", bargap=0.25, legend_traceorder="normal"
+    )
     fig.update_xaxes(range=[0, max(top * 1.15, 0.5)], gridcolor=theme.GRID, title_text="总分")
     fig.update_yaxes(tickfont=dict(size=12))
     if highlight:

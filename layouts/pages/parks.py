@@ -41,6 +41,22 @@ LEVEL_NAMES = {"national": "国家级", "provincial": "省级"}
 BG = "#07111f"
 PANEL = "#0d1b2e"
 EDGE = "rgba(56, 189, 248, 0.22)"
+# Dash 4's dcc components read these variables: dark dropdowns without a stylesheet of our own
+DCC_DARK = {
+    "--Dash-Fill-Inverse-Strong": PANEL,
+    "--Dash-Text-Primary": "#e2e8f0",
+    "--Dash-Text-Strong": "#f8fafc",
+    "--Dash-Text-Weak": "#94a3b8",
+    "--Dash-Text-Disabled": "#64748b",
+    "--Dash-Stroke-Strong": "rgba(56, 189, 248, 0.45)",
+    "--Dash-Stroke-Weak": "rgba(56, 189, 248, 0.22)",
+    "--Dash-Fill-Interactive-Strong": "#38bdf8",
+    "--Dash-Fill-Interactive-Weak": "rgba(56, 189, 248, 0.15)",
+    "--Dash-Fill-Primary-Hover": "rgba(56, 189, 248, 0.12)",
+    "--Dash-Fill-Primary-Active": "rgba(56, 189, 248, 0.24)",
+    "--Dash-Fill-Disabled": "#1e293b",
+}
+HIGHLIGHT = {"background": "rgba(56, 189, 248, 0.2)", "fontWeight": 700}
 GRID_THEME = {
     "function": (
         "themeQuartz.withParams({backgroundColor: '#0d1b2e', foregroundColor: '#e2e8f0', "
@@ -62,7 +78,11 @@ def _panel(title: str, body: Any, *, extra: Any = None, grow: bool = False) -> h
     return html.Section(
         [
             html.Div(
-                [html.H2(title, className="parks-panel-title"), extra], className="parks-panel-head"
+                [
+                    html.H2(title, className="parks-panel-title m-0", style={"fontSize": "1.1rem"}),
+                    extra,
+                ],
+                className="parks-panel-head d-flex align-items-center gap-3 mb-2",
             ),
             body,
         ],
@@ -81,9 +101,10 @@ def _panel(title: str, body: Any, *, extra: Any = None, grow: bool = False) -> h
 
 
 def _dropdown(id_: str, value: Any, placeholder: str) -> dcc.Dropdown:
+    # the URL's value is an option from the start: Dash 4 drops a value missing from options
     return dcc.Dropdown(
         id=id_,
-        options=[],
+        options=[{"label": value, "value": value}] if value else [],
         value=value or None,
         placeholder=placeholder,
         clearable=True,
@@ -108,7 +129,7 @@ COLUMN_DEFS = [
         "type": "numericColumn",
         "cellStyle": {"fontWeight": 700, "color": "#7dd3fc"},
     },
-    {"field": "stage_zh", "headerName": "阶段", "width": 96},
+    {"field": "stage_zh", "headerName": "阶段", "width": 116},
 ]
 
 
@@ -145,13 +166,10 @@ def comparison_table(
     head = html.Thead(html.Tr([html.Th(h) for h in pdi.comparison_header(weights)]))
     body = []
     for name, p, d, i, total in rows:
-        cls = "table-info fw-bold" if name == highlight else None
-        body.append(
-            html.Tr(
-                [html.Td(f"— {name}"), *(html.Td(f"{v:.2f}") for v in (p, d, i, total))],
-                className=cls,
-            )
-        )
+        cells = [html.Td(f"— {name}"), *(html.Td(f"{v:.2f}") for v in (p, d, i, total))]
+        if name == highlight:
+            cells = [html.Td(c.children, style=HIGHLIGHT) for c in cells]
+        body.append(html.Tr(cells))
     if median is not None:
         name, p, d, i, total = median
         body.append(
@@ -239,7 +257,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
     )
     park_pick = dcc.Dropdown(
         id=PARK,
-        options=[],
+        options=[{"label": params["park"], "value": params["park"]}] if params.get("park") else [],
         value=params.get("park") or None,
         placeholder="选择园区",
         clearable=False,
@@ -252,7 +270,11 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
             dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
             html.Header(
                 [
-                    html.H1("园区低碳发展评价（PDI 指数）", className="parks-title m-0"),
+                    html.H1(
+                        "园区低碳发展评价（PDI 指数）",
+                        className="parks-title m-0",
+                        style={"fontSize": "1.6rem", "color": "#e0f2fe"},
+                    ),
                     html.Span(
                         "表现力 · 发展力 · 影响力 — 德尔菲法赋权", className="text-secondary"
                     ),
@@ -278,14 +300,14 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                     ),
                 ],
                 className="d-flex gap-2 mb-2",
-                style={"height": "46vh"},
+                style={"height": "43vh"},
             ),
             html.Div(
                 [
                     html.Div(
                         _panel(
                             "园区与行业中位数对比",
-                            dcc.Graph(id=RADAR, config=graph_cfg, style={"height": "34vh"}),
+                            dcc.Graph(id=RADAR, config=graph_cfg, style={"height": "31vh"}),
                             extra=park_pick,
                         ),
                         style={"flex": "4 1 0", "minWidth": 0},
@@ -315,6 +337,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
             "color": "#e2e8f0",
             "fontFamily": theme.FONT_FAMILY,
             "fontSize": "14px",
+            **DCC_DARK,
         },
         **{"data-bs-theme": "dark"},
     )
