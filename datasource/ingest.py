@@ -1235,26 +1235,36 @@ _SQL_TYPES = {
 
 
 def _stage(conn: Connection, frame: pd.DataFrame, types: dict[str, str], pg: bool) -> None:
-    """Put the validated rows into a temporary table: COPY on PostgreSQL, executemany on SQLite."""
+    """Put the validated rows into a temporary table: binary COPY on PostgreSQL, executemany on
+    SQLite."""
     sql_types = _SQL_TYPES["postgresql" if pg else "sqlite"]
     ddl = ", ".join(f"{c} {sql_types[types.get(c, 'text')]}" for c in frame.columns)
     cols = ", ".join(frame.columns)
+    columns = _python_columns(frame, types)
     raw = conn.connection.driver_connection
     if pg:
         conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGE} ({ddl}) ON COMMIT DROP")
-        csv_text = frame.to_csv(index=False, header=False)
-        force_null = ", ".join(frame.columns)
+        copy_types = [_COPY_TYPES[types.get(c, "text")] for c in frame.columns]
         with (
             raw.cursor() as cur,
-            cur.copy(
-                f"COPY {STAGE} ({cols}) FROM STDIN (FORMAT csv, FORCE_NULL ({force_null}))"
-            ) as copy,
+            cur.copy(f"COPY {STAGE} ({cols}) FROM STDIN (FORMAT binary)") as copy,
         ):
-            copy.write(csv_text)
+            copy.set_types(copy_types)
+            for row in zip(*columns, strict=True):
+                copy.write_row(row)
         return
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{STAGE}")
     conn.exec_driver_sql(f"CREATE TEMP TABLE {STAGE} ({ddl})")
-    columns = []
+    marks = ", ".join("?" for _ in frame.columns)
+    raw.executemany(f"INSERT INTO {STAGE} ({cols}) VALUES ({marks})", zip(*columns, strict=True))
+
+
+_COPY_TYPES = {"text": "text", "float": "float8", "int": "int4"}
+
+
+def _python_columns(frame: pd.DataFrame, types: dict[str, str]) -> list[list[object]]:
+    """Each column as a list of Python values, missing values as None."""
+    columns: list[list[object]] = []
     for c in frame.columns:
         col = frame[c]
         if types.get(c) == "int":
@@ -1266,6 +1276,5 @@ def _stage(conn: Connection, frame: pd.DataFrame, types: dict[str, str], pg: boo
             else:
                 columns.append(values.tolist())
         else:
-            columns.append(col.tolist())
-    marks = ", ".join("?" for _ in frame.columns)
-    raw.executemany(f"INSERT INTO {STAGE} ({cols}) VALUES ({marks})", zip(*columns, strict=True))
+            columns.append(col.tolist())  # text cells are Python str (or None) already
+    return columns
