@@ -49,12 +49,9 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
         Input(page.PARAMS, "data"),
     )
     def refresh_filters(params: dict) -> tuple[list[dict], str]:
-        lang = (params or {}).get("lang", "zh")
         with sessions() as session:
             facets = policy.facets(session)
-        role = _role(sessions)
-        badge = t("admin", lang, user=flask.session.get("user")) if role == "admin" else ""
-        return [{"label": a, "value": a} for a in facets.agencies], badge
+        return [{"label": a, "value": a} for a in facets.agencies], _badge(sessions, params)
 
     @app.callback(
         Output(page.RESULTS, "children"),
@@ -135,7 +132,17 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
         return "文件已隐藏", None
 
 
+def _badge(sessions: sessionmaker[Session], params: dict | None) -> str:
+    if _role(sessions) != "admin":
+        return ""
+    return t("admin", (params or {}).get("lang", "zh"), user=flask.session.get("user"))
+
+
 def _register_stats(app: Dash, sessions: sessionmaker[Session]) -> None:
+    @app.callback(Output(stats_page.USER, "children"), Input(stats_page.PARAMS, "data"))
+    def refresh_user(params: dict) -> str:
+        return _badge(sessions, params)
+
     @app.callback(
         Output(stats_page.PERIOD, "options"),
         Output(stats_page.PERIOD, "value"),
@@ -160,7 +167,7 @@ def _register_stats(app: Dash, sessions: sessionmaker[Session]) -> None:
         Input(stats_page.TAB, "value"),
         Input(stats_page.KIND, "value"),
         Input(stats_page.PERIOD, "value"),
-        State(page.PARAMS, "data"),
+        State(stats_page.PARAMS, "data"),
     )
     def refresh_stats(tab: str, kind: str, period: str | None, params: dict) -> tuple:
         lang = (params or {}).get("lang", "zh")

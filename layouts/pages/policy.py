@@ -40,7 +40,7 @@ def open_id(doc_id: int | str) -> dict[str, object]:
     return {"type": "policy-open", "id": doc_id}
 
 
-def header(active: str, lang: str) -> html.Div:
+def header(active: str, lang: str, user_id: str = USER) -> html.Div:
     """The platform's top bar: name, navigation, the login badge (filled by a callback)."""
     links = [("library", "/policy"), ("stats", "/policy/stats")]
     return html.Div(
@@ -57,7 +57,7 @@ def header(active: str, lang: str) -> html.Div:
                 ],
                 className="policy-nav",
             ),
-            html.Span(id=USER, className="policy-user"),
+            html.Span(id=user_id, className="policy-user"),
         ],
         className="policy-header",
     )

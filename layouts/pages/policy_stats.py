@@ -10,8 +10,10 @@ from dash import dcc, html
 
 from datasource.policy import PolicyStats
 from layouts.figures_policy import t
-from layouts.pages.policy import PARAMS, header
+from layouts.pages.policy import header
 
+PARAMS = "policy-stats-params"
+USER = "policy-stats-user"
 TAB = "policy-stats-tab"
 KIND = "policy-stats-kind"
 PERIOD = "policy-stats-period"
@@ -32,7 +34,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
     return html.Div(
         [
             dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
-            header("stats", lang),
+            header("stats", lang, USER),
             html.Div([t("where", lang), html.Span(t("stats", lang))], className="policy-where"),
             dcc.Tabs(
                 id=TAB,

@@ -12,21 +12,56 @@ from datasource import policy
 from datasource.models_policy import PolicyAudit, PolicyDocument, PolicyView
 
 DOCS = [
-    dict(title="2030年前碳达峰行动方案", doc_no="国发〔2021〕23号", agency="国务院",
-         issued_on="2021-10-24", level="national", category="政策法规", region_code="100000",
-         tags="碳达峰", body="重点实施能源绿色低碳转型行动、节能降碳增效行动。"),
-    dict(title="工业领域碳达峰实施方案", doc_no="工信部联节〔2022〕88号", agency="工业和信息化部",
-         issued_on="2022-07-07", level="national", category="政策法规", region_code="100000",
-         body="推动钢铁、建材、石化化工、有色金属等行业节能降碳。"),
-    dict(title="安徽省碳达峰实施方案", doc_no="皖政〔2022〕83号", agency="安徽省人民政府",
-         issued_on="2022-12-29", level="provincial", category="政策法规", region_code="340000",
-         body="推动煤电三改联动，大力发展光伏风电。"),
-    dict(title="合肥市碳达峰实施方案", doc_no="合政〔2023〕45号", agency="合肥市人民政府",
-         issued_on="2023-05-19", level="municipal", category="政策法规", region_code="340100",
-         body="打造零碳示范园区。"),
-    dict(title="全国碳市场履约工作顺利完成", agency="生态环境部", issued_on="2024-01-05",
-         level="national", category="低碳资讯", region_code="100000",
-         body="全国碳排放权交易市场第二个履约周期配额清缴完成。"),
+    dict(
+        title="2030年前碳达峰行动方案",
+        doc_no="国发〔2021〕23号",
+        agency="国务院",
+        issued_on="2021-10-24",
+        level="national",
+        category="政策法规",
+        region_code="100000",
+        tags="碳达峰",
+        body="重点实施能源绿色低碳转型行动、节能降碳增效行动。",
+    ),
+    dict(
+        title="工业领域碳达峰实施方案",
+        doc_no="工信部联节〔2022〕88号",
+        agency="工业和信息化部",
+        issued_on="2022-07-07",
+        level="national",
+        category="政策法规",
+        region_code="100000",
+        body="推动钢铁、建材、石化化工、有色金属等行业节能降碳。",
+    ),
+    dict(
+        title="安徽省碳达峰实施方案",
+        doc_no="皖政〔2022〕83号",
+        agency="安徽省人民政府",
+        issued_on="2022-12-29",
+        level="provincial",
+        category="政策法规",
+        region_code="340000",
+        body="推动煤电三改联动，大力发展光伏风电。",
+    ),
+    dict(
+        title="合肥市碳达峰实施方案",
+        doc_no="合政〔2023〕45号",
+        agency="合肥市人民政府",
+        issued_on="2023-05-19",
+        level="municipal",
+        category="政策法规",
+        region_code="340100",
+        body="打造零碳示范园区。",
+    ),
+    dict(
+        title="全国碳市场履约工作顺利完成",
+        agency="生态环境部",
+        issued_on="2024-01-05",
+        level="national",
+        category="低碳资讯",
+        region_code="100000",
+        body="全国碳排放权交易市场第二个履约周期配额清缴完成。",
+    ),
 ]
 
 
@@ -58,14 +93,26 @@ def test_one_and_two_character_queries_fall_back_to_like(sessions, ids):
 def test_ranking_weights_title_and_tags_then_newest(sessions, ids):
     # document 1 has 碳达峰 in its title and its tags; the others in the title only
     assert _titles(sessions, q="碳达峰") == [
-        "2030年前碳达峰行动方案", "合肥市碳达峰实施方案", "安徽省碳达峰实施方案",
-        "工业领域碳达峰实施方案"]
+        "2030年前碳达峰行动方案",
+        "合肥市碳达峰实施方案",
+        "安徽省碳达峰实施方案",
+        "工业领域碳达峰实施方案",
+    ]
 
 
 def test_a_title_match_outranks_a_body_match(sessions, ids):
     with sessions() as s, s.begin():
-        policy.create_document(s, {**DOCS[3], "doc_no": None, "title": "零碳园区建设指南",
-                                   "body": "园区建设。", "issued_on": "2020-01-01"}, actor="a")
+        policy.create_document(
+            s,
+            {
+                **DOCS[3],
+                "doc_no": None,
+                "title": "零碳园区建设指南",
+                "body": "园区建设。",
+                "issued_on": "2020-01-01",
+            },
+            actor="a",
+        )
     assert _titles(sessions, q="零碳") == ["零碳园区建设指南", "合肥市碳达峰实施方案"]
     assert _titles(sessions, q="零碳示范") == ["合肥市碳达峰实施方案"]
 
@@ -77,14 +124,19 @@ def test_search_by_document_number_and_several_terms(sessions, ids):
 
 def test_filters_combine(sessions, ids):
     assert _titles(sessions, q="碳达峰", level="national") == [
-        "2030年前碳达峰行动方案", "工业领域碳达峰实施方案"]
+        "2030年前碳达峰行动方案",
+        "工业领域碳达峰实施方案",
+    ]
     assert _titles(sessions, q="碳达峰", level="national", agency="国务院") == [
-        "2030年前碳达峰行动方案"]
+        "2030年前碳达峰行动方案"
+    ]
     assert _titles(sessions, category="低碳资讯") == ["全国碳市场履约工作顺利完成"]
     assert _titles(sessions, region_code="340000", date_from=date(2022, 1, 1)) == [
-        "安徽省碳达峰实施方案"]
-    assert _titles(sessions, q="碳达峰", date_from=date(2022, 1, 1),
-                   date_to=date(2022, 12, 31)) == ["安徽省碳达峰实施方案", "工业领域碳达峰实施方案"]
+        "安徽省碳达峰实施方案"
+    ]
+    assert _titles(
+        sessions, q="碳达峰", date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)
+    ) == ["安徽省碳达峰实施方案", "工业领域碳达峰实施方案"]
     assert _titles(sessions, q="碳达峰", category="低碳资讯") == []
 
 
@@ -134,9 +186,14 @@ def _views(s, doc_id, month, n):
 
 def test_statistics_on_a_hand_made_history(sessions, ids):
     with sessions() as s, s.begin():
-        extra = [policy.create_document(s, {**DOCS[0], "doc_no": None, "title": f"政策{i}",
-                                            "agency": "国家发展改革委"}, actor="a")
-                 for i in range(3)]
+        extra = [
+            policy.create_document(
+                s,
+                {**DOCS[0], "doc_no": None, "title": f"政策{i}", "agency": "国家发展改革委"},
+                actor="a",
+            )
+            for i in range(3)
+        ]
         for doc_id, n in zip([*ids[:4], *extra], [7, 3, 9, 1, 5, 5, 2], strict=True):
             _views(s, doc_id, "2026-03", n)
         _views(s, ids[0], "2026-02", 4)
@@ -149,17 +206,27 @@ def test_statistics_on_a_hand_made_history(sessions, ids):
         news = policy.stats(s, tab="news", period_kind="month", period="2026-03", now=now)
     assert (month.period, month.views) == ("2026-03", 32)
     assert [(d.rank, d.title, d.views) for d in month.top_documents] == [
-        (1, "安徽省碳达峰实施方案", 9), (2, "2030年前碳达峰行动方案", 7), (3, "政策0", 5),
-        (4, "政策1", 5), (5, "工业领域碳达峰实施方案", 3)]
+        (1, "安徽省碳达峰实施方案", 9),
+        (2, "2030年前碳达峰行动方案", 7),
+        (3, "政策0", 5),
+        (4, "政策1", 5),
+        (5, "工业领域碳达峰实施方案", 3),
+    ]
     assert month.series[-4:] == (("2025-12", 6), ("2026-01", 0), ("2026-02", 4), ("2026-03", 32))
     assert len(month.series) == 12 and month.series[0] == ("2025-04", 0)
     assert (year.period, year.views) == ("2026", 36)
     assert year.series == (("2026-01", 0), ("2026-02", 4), ("2026-03", 32))
     assert [(d.title, d.views) for d in year.top_documents][:2] == [
-        ("2030年前碳达峰行动方案", 11), ("安徽省碳达峰实施方案", 9)]
+        ("2030年前碳达峰行动方案", 11),
+        ("安徽省碳达峰实施方案", 9),
+    ]
     assert [(a.rank, a.agency, a.documents) for a in month.top_agencies] == [
-        (1, "国家发展改革委", 3), (2, "合肥市人民政府", 1), (3, "国务院", 1),
-        (4, "安徽省人民政府", 1), (5, "工业和信息化部", 1)]
+        (1, "国家发展改革委", 3),
+        (2, "合肥市人民政府", 1),
+        (3, "国务院", 1),
+        (4, "安徽省人民政府", 1),
+        (5, "工业和信息化部", 1),
+    ]
     assert (news.views, [d.views for d in news.top_documents]) == (50, [50])
     assert [(a.agency, a.documents) for a in news.top_agencies] == [("生态环境部", 1)]
 
@@ -172,9 +239,15 @@ def test_every_change_is_audited(sessions, ids):
     with sessions() as s:
         entries = policy.audit_entries(s, document_id=ids[0])
     assert [(e.username, e.action) for e in entries] == [
-        ("carol", "delete"), ("bob", "hide"), ("bob", "edit"), ("alice", "create")]
-    assert entries[2].detail == {"tags": {"old": "碳达峰", "new": "甲,乙"},
-                                 "title": {"old": "2030年前碳达峰行动方案", "new": "新标题"}}
+        ("carol", "delete"),
+        ("bob", "hide"),
+        ("bob", "edit"),
+        ("alice", "create"),
+    ]
+    assert entries[2].detail == {
+        "tags": {"old": "碳达峰", "new": "甲,乙"},
+        "title": {"old": "2030年前碳达峰行动方案", "new": "新标题"},
+    }
 
 
 CATALOGUE_OK = (
@@ -183,15 +256,14 @@ CATALOGUE_OK = (
     "310000,能源,推进能源绿色低碳转型\n"
     "深圳市碳达峰实施方案,深府〔2023〕22号,深圳市人民政府,2023年4月11日,市级,政策法规,440300,,发挥先行示范区作用\n"
 )
-CATALOGUE_BAD = CATALOGUE_OK + (
-    "坏行,国发〔2021〕23号,国务院,2021-13-40,部级,通知,12345,,正文\n"
-)
+CATALOGUE_BAD = CATALOGUE_OK + ("坏行,国发〔2021〕23号,国务院,2021-13-40,部级,通知,12345,,正文\n")
 
 
 def test_catalogue_import_all_rows(sessions, ids):
     with sessions() as s, s.begin():
-        report = policy.import_catalogue(s, CATALOGUE_OK.encode("gbk"), actor="alice",
-                                         file_name="目录.csv")
+        report = policy.import_catalogue(
+            s, CATALOGUE_OK.encode("gbk"), actor="alice", file_name="目录.csv"
+        )
     assert (report.accepted, report.created) == (True, 2)
     assert _titles(sessions, q="先行示范区") == ["深圳市碳达峰实施方案"]
     with sessions() as s:
@@ -202,17 +274,26 @@ def test_catalogue_import_all_rows(sessions, ids):
 
 def test_catalogue_with_a_bad_row_changes_nothing_and_reports_each_row(sessions, ids):
     with sessions() as s:
-        before = (s.scalar(select(func.count(PolicyDocument.id))),
-                  s.scalar(select(func.count(PolicyAudit.id))))
+        before = (
+            s.scalar(select(func.count(PolicyDocument.id))),
+            s.scalar(select(func.count(PolicyAudit.id))),
+        )
     with sessions() as s, s.begin():
         report = policy.import_catalogue(s, CATALOGUE_BAD.encode("utf-8-sig"), actor="alice")
     assert (report.accepted, report.created) == (False, 0)
     assert [(r.line, r.ok) for r in report.rows] == [(2, True), (3, True), (4, False)]
     assert sorted(p.column for p in report.rows[2].problems) == [
-        "category", "doc_no", "issued_on", "level", "region_code"]
+        "category",
+        "doc_no",
+        "issued_on",
+        "level",
+        "region_code",
+    ]
     with sessions() as s:
-        after = (s.scalar(select(func.count(PolicyDocument.id))),
-                 s.scalar(select(func.count(PolicyAudit.id))))
+        after = (
+            s.scalar(select(func.count(PolicyDocument.id))),
+            s.scalar(select(func.count(PolicyAudit.id))),
+        )
     assert after == before
     assert _titles(sessions, q="先行示范区") == []
 
@@ -222,7 +303,12 @@ def test_catalogue_without_required_columns_is_refused(sessions):
         report = policy.import_catalogue(s, "标题,文号\n甲,乙\n".encode(), actor="a")
     assert report.accepted is False
     assert sorted(p.column for p in report.problems) == [
-        "agency", "category", "issued_on", "level", "region_code"]
+        "agency",
+        "category",
+        "issued_on",
+        "level",
+        "region_code",
+    ]
 
 
 def test_catalogue_as_xlsx(sessions):
@@ -233,8 +319,16 @@ def test_catalogue_as_xlsx(sessions):
     book = Workbook()
     sheet = book.active
     sheet.append(["title", "agency", "issued_on", "level", "category", "region_code"])
-    sheet.append(["江苏省碳达峰实施方案", "江苏省人民政府", datetime(2022, 10, 12), "provincial",
-                  "政策法规", "320000"])
+    sheet.append(
+        [
+            "江苏省碳达峰实施方案",
+            "江苏省人民政府",
+            datetime(2022, 10, 12),
+            "provincial",
+            "政策法规",
+            "320000",
+        ]
+    )
     buf = io.BytesIO()
     book.save(buf)
     with sessions() as s, s.begin():
@@ -249,13 +343,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_pdfs_are_stored_in_the_database_and_checked(sessions, ids):
     with sessions() as s, s.begin():
         with pytest.raises(policy.PolicyError) as not_pdf:
-            policy.attach_pdf(s, ids[0], file_name="a.pdf", data=b"MZ\x90\x00", max_bytes=1000,
-                              actor="a")
+            policy.attach_pdf(
+                s, ids[0], file_name="a.pdf", data=b"MZ\x90\x00", max_bytes=1000, actor="a"
+            )
         with pytest.raises(policy.PolicyError) as too_big:
-            policy.attach_pdf(s, ids[0], file_name="a.pdf", data=PDF + b"x" * 1000,
-                              max_bytes=1000, actor="a")
-        stored = policy.attach_pdf(s, ids[0], file_name="../../etc/passwd.pdf", data=PDF,
-                                   max_bytes=1000, actor="a")
+            policy.attach_pdf(
+                s, ids[0], file_name="a.pdf", data=PDF + b"x" * 1000, max_bytes=1000, actor="a"
+            )
+        stored = policy.attach_pdf(
+            s, ids[0], file_name="../../etc/passwd.pdf", data=PDF, max_bytes=1000, actor="a"
+        )
     assert (not_pdf.value.status, too_big.value.status) == (415, 413)
     assert (stored.file_name, stored.size) == ("passwd.pdf", len(PDF))
     with sessions() as s:
