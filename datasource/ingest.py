@@ -285,12 +285,17 @@ def _check_known(
     probs.mask(~ok & ~empty, column, lambda i: f"未知{what_zh} (unknown {what}): {texts[i]!r}")
 
 
-def _duplicates(probs: _Problems, key_cols: Sequence[np.ndarray], valid: np.ndarray) -> None:
+def _duplicates(
+    probs: _Problems,
+    key_cols: Sequence[np.ndarray],
+    valid: np.ndarray,
+    codes: Sequence[np.ndarray] | None = None,
+) -> None:
     """Name both lines of every key that appears more than once among valid rows."""
     key = np.zeros(len(valid), dtype=np.int64)
-    for col in key_cols:
-        codes, uniques = pd.factorize(col)
-        key = key * (len(uniques) + 1) + codes
+    for i, col in enumerate(key_cols):
+        col_codes = codes[i] if codes is not None else pd.factorize(col)[0]
+        key = key * (int(col_codes.max(initial=0)) + 2) + col_codes
     key = np.where(valid, key, -1 - np.arange(len(valid)))
     dup = pd.Series(key).duplicated(keep="first").to_numpy() & valid
     if not dup.any():
@@ -456,29 +461,68 @@ class _Staged:
     value_col: str | None = None  # recorded in value_change
 
 
+class _Col:
+    """A column factorised once: per-row codes into its distinct stripped texts, so every check
+    runs once per distinct value (a province file has ~100 regions, 20 periods, 60 sectors)."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self.codes, raw = pd.factorize(series, use_na_sentinel=False)
+        self.texts = np.array([_cell(u) for u in raw], dtype=object)
+
+    def map(self, func: Callable[[str], object]) -> tuple[np.ndarray, np.ndarray]:
+        """(per-row results, per-row int code of the result) of ``func`` on each distinct text."""
+        distinct = np.empty(len(self.texts), dtype=object)
+        for i, text_ in enumerate(self.texts):
+            distinct[i] = func(text_)
+        result_codes, _ = pd.factorize(distinct, use_na_sentinel=False)
+        return distinct[self.codes], result_codes[self.codes]
+
+    def rows(self) -> np.ndarray:
+        return self.texts[self.codes]
+
+
+def _pairs_ok(
+    a: np.ndarray, a_codes: np.ndarray, b: np.ndarray, b_codes: np.ndarray, func
+) -> np.ndarray:
+    """``func(a, b)`` per row, evaluated once per distinct (a, b) pair."""
+    width = int(b_codes.max(initial=0)) + 1
+    combined = a_codes.astype(np.int64) * width + b_codes
+    codes, uniques = pd.factorize(combined)
+    first = pd.Series(np.arange(len(combined))).groupby(codes).first().to_numpy()
+    distinct = np.array([bool(func(a[i], b[i])) for i in first], dtype=bool)
+    return distinct[codes]
+
+
 def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
     f = t.frame
-    region = _lookup(f["region_code"], _code)
-    region_ok = pd.Series(region).isin(ctx.known).to_numpy()
+    known = set(ctx.regions)
+    region_col = _Col(f["region_code"])
+    region, region_k = region_col.map(_code)
+    region_ok = region_col.map(lambda c: _code(c) in known)[0].astype(bool)
     _check_known(probs, region, region_ok, "region_code", "地区代码", "region")
 
-    period = _lookup(f["period"], _period)
+    period_col = _Col(f["period"])
+    period, period_k = period_col.map(_period)
     period_ok = pd.notna(period)
-    probs.mask(~period_ok, "period", lambda i: _period_reason(f["period"].iat[i]))
+    period_raw = period_col.rows()
+    probs.mask(~period_ok, "period", lambda i: _period_reason(period_raw[i]))
 
     smap = reference.sector_map()
-    sector = _texts(f["sector_code"])
-    sector_known = pd.Series(sector).isin(smap.keys()).to_numpy()
+    sector_col = _Col(f["sector_code"])
+    sector, sector_k = sector_col.map(lambda s: s)
+    sector_known = sector_col.map(lambda s: s in smap)[0].astype(bool)
     _check_known(probs, sector, sector_known, "sector_code", "排放源代码", "sector")
-    leaf = _lookup(f["sector_code"], lambda s: s in smap and smap[s].is_leaf).astype(bool)
+    leaf = sector_col.map(lambda s: s in smap and smap[s].is_leaf)[0].astype(bool)
     probs.mask(sector_known & ~leaf, "sector_code", lambda i: _not_leaf(sector[i]))
     sector_ok = sector_known & leaf
+    top = sector_col.map(lambda s: s.split(".")[0])[0]
 
-    gas = _lookup(f["gas"], _gas)
+    gas_col = _Col(f["gas"])
+    gas, gas_k = gas_col.map(_gas)
     gas_ok = pd.notna(gas)
-    _check_known(probs, _texts(f["gas"]), gas_ok, "gas", "气体", "gas")
+    _check_known(probs, gas_col.rows(), gas_ok, "gas", "气体", "gas")
     allowed = {(s.code, g) for s in reference.leaves() for g in s.gases}
-    pair_ok = _lookup_pairs(sector, gas, lambda s, g: (s, g) in allowed).astype(bool)
+    pair_ok = _pairs_ok(sector, sector_k, gas, gas_k, lambda s, g: (s, g) in allowed)
     probs.mask(
         sector_ok & gas_ok & ~pair_ok,
         "gas",
@@ -491,19 +535,19 @@ def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
     values, empty = _numbers(f["value"])
     value_ok = _check_numbers(probs, values, empty, f["value"], "value")
 
-    unit = _lookup(f["unit"], _emission_unit)
+    unit_col = _Col(f["unit"])
+    unit, unit_k = unit_col.map(_emission_unit)
     unit_known = pd.notna(unit)
-    unit_text = _texts(f["unit"])
+    unit_text = unit_col.rows()
     probs.mask(
         ~unit_known,
         "unit",
         lambda i: f"未知单位 (unknown unit) {unit_text[i]!r}; 可用 (use): {EMISSION_UNITS}",
     )
-    factor = _lookup(f["unit"], lambda s: (_emission_unit(s) or (np.nan,))[0]).astype(float)
-    fits = _lookup_pairs(gas, unit_text, _fits).astype(bool)
+    factor = unit_col.map(lambda s: (_emission_unit(s) or (np.nan,))[0])[0].astype(float)
+    fits = _pairs_ok(gas, gas_k, unit_text, unit_col.codes, _fits)
     probs.mask(unit_known & gas_ok & ~fits, "unit", lambda i: _unit_reason(gas[i], unit_text[i]))
 
-    top = _lookup(f["sector_code"], lambda s: s.split(".")[0])
     negative = value_ok & (values < 0) & sector_ok & (top != reference.LULUCF)
     probs.mask(
         negative,
@@ -515,7 +559,10 @@ def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
     )
 
     valid = region_ok & period_ok & sector_ok & gas_ok & pair_ok
-    _duplicates(probs, [region, period, sector, gas], valid)
+    _duplicates(
+        probs, [region, period, sector, gas], valid, codes=[region_k, period_k, sector_k, gas_k]
+    )
+    kind = period_col.map(lambda s: "M" if len(_period(s) or "") == 7 else "Y")[0]
     frame = pd.DataFrame(
         {
             "region_code": region,
@@ -523,7 +570,7 @@ def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
             "sector_code": sector,
             "gas": gas,
             "sector_top": top,
-            "period_kind": np.where(pd.Series(period).str.len().to_numpy() == 7, "M", "Y"),
+            "period_kind": kind,
             "value": values * factor,
         }
     )
