@@ -10,13 +10,16 @@ Wire it with ``register(server, sessions=..., engine=..., settings=...)``.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, g, request
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +42,8 @@ BY = ("sector", "gas", "sector,gas")
 ORDERS = ("asc", "desc")
 KINDS = ("emissions", "indicators", "regions", "parks", "targets")
 MAX_LIMIT = 10_000
+CACHED = {"regions", "summary", "emissions", "inventory", "rankings"}  # answers fixed per version
+CACHE_SIZE = 512
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ROUTES = {
     "/openapi.json": ["GET", "HEAD"],
@@ -108,15 +113,6 @@ def _region(session: Session, code: str, name: str) -> queries.RegionInfo:
     return info
 
 
-def _period_or_latest(session: Session, value: str | None) -> str:
-    if value is not None:
-        return value
-    latest = queries.latest_period(session)
-    if latest is None:
-        raise ApiError(404, "no_data", "the data pool holds no data yet", "period")
-    return latest
-
-
 def _region_json(info: queries.RegionInfo) -> dict[str, Any]:
     return {
         "code": info.code,
@@ -137,6 +133,50 @@ def make_blueprint(
     bp = Blueprint("api_v1", __name__, url_prefix=PREFIX)
     default_gwp = settings.gwp_set
     root = settings.root_region
+    document = openapi.document(settings)
+    cache = AnswerCache(CACHE_SIZE)
+    latest: dict[tuple[int, int], str | None] = {}  # the latest period, per data version
+
+    def period_or_latest(session: Session, value: str | None) -> str:
+        if value is not None:
+            return value
+        versions = g.get("api_versions")
+        if versions is None or versions not in latest:
+            found = queries.latest_period(session)
+            if versions is not None:
+                latest.clear()
+                latest[versions] = found
+        else:
+            found = latest[versions]
+        if found is None:
+            raise ApiError(404, "no_data", "the data pool holds no data yet", "period")
+        return found
+
+    @bp.before_request
+    def _from_cache() -> Response | None:
+        """Reads answer the same until the data or its rollup moves: serve them from this
+        worker's cache, or 304 when the client already holds this version."""
+        endpoint = (request.endpoint or "").rpartition(".")[2]
+        if request.method not in ("GET", "HEAD") or endpoint not in CACHED:
+            return None
+        with sessions() as session:
+            v = queries.data_version(session)
+        g.api_versions = (v.version, v.rollup_version)
+        g.api_cache_key = (v.version, v.rollup_version, request.full_path)
+        etag = _etag(g.api_cache_key)
+        if request.if_none_match.contains(etag):
+            return Response(status=304, headers={"ETag": f'"{etag}"'})
+        return cache.get(g.api_cache_key)
+
+    @bp.after_request
+    def _to_cache(response: Response) -> Response:
+        key = g.pop("api_cache_key", None)
+        if key is not None and response.status_code == 200:
+            response.headers["ETag"] = f'"{_etag(key)}"'
+            response.headers["Cache-Control"] = "no-cache"
+            if not response.is_streamed and response.direct_passthrough is False:
+                cache.put(key, response)
+        return response
 
     def gwp() -> str:
         return _choice("gwp", reference.GWP_SETS, default_gwp) or default_gwp
@@ -161,7 +201,7 @@ def make_blueprint(
 
     @bp.get("/openapi.json")
     def openapi_json() -> Response:
-        return json_response(openapi.document(settings))
+        return json_response(document)
 
     @bp.get("/regions")
     def regions() -> Response:
@@ -195,7 +235,7 @@ def make_blueprint(
         gwp_set = gwp()
         with sessions() as session:
             info = _region(session, code, "region")
-            period = _period_or_latest(session, period)
+            period = period_or_latest(session, period)
             found = queries.summary(session, region_code=code, period=period, gwp_set=gwp_set)
             if found is None:
                 raise ApiError(404, "no_data", f"no data for {code} in {period}", "period")
@@ -241,7 +281,7 @@ def make_blueprint(
         gwp_set = gwp()
         with sessions() as session:
             info = _region(session, code, "region")
-            first = _period_or_latest(session, first)
+            first = period_or_latest(session, first)
             span = _periods(session, first, last)
             items = _breakdown(session, code, span, by, sector, gwp_set)
         payload = {
@@ -279,7 +319,7 @@ def make_blueprint(
         top = _choice("sector", reference.TOP_SECTORS, None)
         with sessions() as session:
             info = _region(session, code, "region")
-            period = _period_or_latest(session, period)
+            period = period_or_latest(session, period)
             inv = queries.inventory(session, region_code=code, period=period, top=top)
         if inv is None:
             raise ApiError(404, "no_data", f"no data for {code} in {period}", "period")
@@ -319,7 +359,7 @@ def make_blueprint(
         gwp_set = gwp()
         with sessions() as session:
             info = _region(session, parent, "parent")
-            period = _period_or_latest(session, period)
+            period = period_or_latest(session, period)
             rows = queries.ranking(
                 session,
                 parent_code=parent,
@@ -412,6 +452,43 @@ def make_blueprint(
         )
 
     return bp
+
+
+class AnswerCache:
+    """A small per-worker LRU of finished responses keyed by (data version, rollup version,
+    URL); a new version simply misses, and old entries age out."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, int, str], tuple[bytes, list[tuple[str, str]]]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, int, str]) -> Response | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+        body, headers = found
+        return Response(body, status=200, headers=headers)
+
+    def put(self, key: tuple[int, int, str], response: Response) -> None:
+        entry = (response.get_data(), list(response.headers.items()))
+        with self._lock:
+            self._items[key] = entry
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _etag(key: tuple[int, int, str]) -> str:
+    version, rollup, url = key
+    return (
+        f"v{version}.{rollup}-"
+        + hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    )
 
 
 def _periods(session: Session, first: str, last: str | None) -> list[str]:

@@ -499,3 +499,20 @@ def test_chunked_upload_is_cut_at_the_limit(pool):
     assert response.get_json()["error"]["code"] == "payload_too_large"
     assert 0 < stream.read_bytes <= 2 * 1024 * 1024
     assert _pool_state(pool)[0] == 1
+
+
+def test_answers_are_cached_per_data_version(client, pool):
+    url = "/api/v1/summary?region=340103&period=2024"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.get_json()["co2"] == 40.0
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert client.get(url).get_data() == first.get_data()
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.get_data() == b""
+    assert client.post("/api/v1/ingest", data=GOOD, headers=AUTH).status_code == 200
+    rebuild(pool)
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert after.get_json()["co2"] == 45.0
+    assert after.headers["ETag"] != etag
