@@ -63,3 +63,10 @@ def resolve(deps: Deps, focus: dict | None) -> tuple[str, Any, bool]:
 
 def period(deps: Deps) -> str | None:
     return deps.state.snapshot().period
+
+
+def panel(deps: Deps, name: str, focus: dict | None, page: dict | None, build: Any) -> Any:
+    """build(deps, focus, page), once per data version, region, language and scale."""
+    code = code_of(focus, deps.settings.root_region)
+    key = ("panel", name, code, lang_of(page), scale_of(focus))
+    return deps.state.memo(key, lambda: build(deps, focus, page))

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, period, resolve, scale_of
+from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, scale_of
 from layouts import figures, ids
 from layouts.i18n import t
 
 
-def register(app: Dash, deps: Deps) -> None:
-    gwp = deps.settings.gwp_set
+def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
+    lang, scale = lang_of(page), scale_of(focus)
+    code, _info, _known = resolve(deps, focus)
+    now = period(deps)
+    if now is None:
+        return figures.empty(t("no_data", lang), scale=scale)
+    rows = memo_query(deps, "by_gas", region_code=code, period=now, gwp_set=deps.settings.gwp_set)
+    return figures.gas_composition(rows, lang=lang, scale=scale, uirevision=code)
 
+
+def register(app: Dash, deps: Deps) -> None:
     @app.callback(
         Output(ids.GAS, "figure"),
         Input(ids.FOCUS, "data"),
@@ -19,10 +27,4 @@ def register(app: Dash, deps: Deps) -> None:
         State(ids.PAGE, "data"),
     )
     def refresh_gas(focus, _version, page):
-        lang, scale = lang_of(page), scale_of(focus)
-        code, _info, _known = resolve(deps, focus)
-        now = period(deps)
-        if now is None:
-            return figures.empty(t("no_data", lang), scale=scale)
-        rows = memo_query(deps, "by_gas", region_code=code, period=now, gwp_set=gwp)
-        return figures.gas_composition(rows, lang=lang, scale=scale, uirevision=code)
+        return panel(deps, "gas", focus, page, build)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, period, resolve, scale_of
+from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, scale_of
 from layouts import figures, ids, panels
 from layouts.i18n import t
 
@@ -16,9 +16,40 @@ def geojson_url(parent_code: str) -> str:
     return f"/geo/layer/{parent_code}.json"
 
 
-def register(app: Dash, deps: Deps) -> None:
+def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     gwp = deps.settings.gwp_set
+    lang, scale = lang_of(page), scale_of(focus)
+    code, info, _known = resolve(deps, focus)
+    now = period(deps)
+    if info is None or now is None:
+        return figures.empty(t("no_data", lang), scale=scale), []
+    layer = code
+    rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
+    if not rows and info.parent_code:  # a leaf (county): show it among its siblings
+        layer = info.parent_code
+        rows = memo_query(deps, "ranking", parent_code=layer, period=now, gwp_set=gwp)
+    parks = []
+    if info.level in PARK_LEVELS:
+        parks = [
+            p
+            for p in memo_query(deps, "parks_within", code=code)
+            if p.lon is not None and p.lat is not None
+        ]
+    fig = figures.choropleth(
+        rows,
+        geojson_url=geojson_url(layer),
+        period=now,
+        lang=lang,
+        scale=scale,
+        parks=parks,
+        dashes=deps.dashes() if layer in DASHES_VIEWS else (),
+        uirevision=layer,
+    )
+    prev = next((r.prev_period for r in rows if r.prev_period), None)
+    return fig, panels.map_legend(now, prev, lang=lang)
 
+
+def register(app: Dash, deps: Deps) -> None:
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.MAP_LEGEND, "children"),
@@ -27,32 +58,4 @@ def register(app: Dash, deps: Deps) -> None:
         State(ids.PAGE, "data"),
     )
     def refresh_map(focus, _version, page):
-        lang, scale = lang_of(page), scale_of(focus)
-        code, info, _known = resolve(deps, focus)
-        now = period(deps)
-        if info is None or now is None:
-            return figures.empty(t("no_data", lang), scale=scale), []
-        layer = code
-        rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
-        if not rows and info.parent_code:  # a leaf (county): show it among its siblings
-            layer = info.parent_code
-            rows = memo_query(deps, "ranking", parent_code=layer, period=now, gwp_set=gwp)
-        parks = []
-        if info.level in PARK_LEVELS:
-            parks = [
-                p
-                for p in memo_query(deps, "parks_within", code=code)
-                if p.lon is not None and p.lat is not None
-            ]
-        fig = figures.choropleth(
-            rows,
-            geojson_url=geojson_url(layer),
-            period=now,
-            lang=lang,
-            scale=scale,
-            parks=parks,
-            dashes=deps.dashes() if layer in DASHES_VIEWS else (),
-            uirevision=layer,
-        )
-        prev = next((r.prev_period for r in rows if r.prev_period), None)
-        return fig, panels.map_legend(now, prev, lang=lang)
+        return panel(deps, "map", focus, page, build)

@@ -1,10 +1,11 @@
-"""Breadcrumb, KPI tiles, the detail card and the focus notice follow the focused region."""
+"""Breadcrumb, the detail card and the focus notice follow the focused region; the KPI tiles
+are a callback of their own (the target look-up is the slowest query of a drill-down)."""
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, period, resolve
+from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve
 from layouts import ids, panels
 from layouts.figures import rank_positions
 from layouts.i18n import t
@@ -12,13 +13,48 @@ from layouts.i18n import t
 RECENT_YEARS = 6
 
 
-def register(app: Dash, deps: Deps) -> None:
-    gwp = deps.settings.gwp_set
-    root = deps.settings.root_region
+def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
+    gwp, root = deps.settings.gwp_set, deps.settings.root_region
+    lang = lang_of(page)
+    code, info, known = resolve(deps, focus)
+    notice = "" if known else t("unknown_region", lang, code=(focus or {}).get("code"))
+    now = period(deps)
+    chain = memo_query(deps, "lineage", code=code)
+    crumbs = panels.breadcrumb(chain, root=root, lang=lang)
+    if info is None or now is None:
+        return crumbs, [], notice
+    summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
+    return crumbs, _detail(deps, code, info, summary, now, lang), notice
 
+
+def build_kpis(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
+    gwp, lang = deps.settings.gwp_set, lang_of(page)
+    code, info, _known = resolve(deps, focus)
+    now = period(deps)
+    if info is None or now is None:
+        return panels.kpi_row(None, None, [], lang=lang)
+    summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
+    target = memo_query(deps, "target_progress", region_code=code)
+    kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
+    return panels.kpi_row(summary, target, kids, lang=lang)
+
+
+def _detail(deps: Deps, code, info, summary, now, lang):  # type: ignore[no-untyped-def]
+    """The detail card: the focus among its siblings (none at the root)."""
+    gwp = deps.settings.gwp_set
+    if code == deps.settings.root_region or info.parent_code is None:
+        return []
+    siblings = memo_query(deps, "ranking", parent_code=info.parent_code, period=now, gwp_set=gwp)
+    parent = memo_query(deps, "region", code=info.parent_code)
+    ranks = rank_positions(siblings).get(code)
+    rank = (ranks[0], ranks[1], len(siblings)) if ranks else None
+    recent = memo_query(deps, "series", region_code=code, gwp_set=gwp)[-RECENT_YEARS:]
+    return panels.detail_card(info, summary, rank, parent, recent, lang=lang)
+
+
+def register(app: Dash, deps: Deps) -> None:
     @app.callback(
         Output(ids.BREADCRUMB, "children"),
-        Output(ids.KPIS, "children"),
         Output(ids.DETAIL, "children"),
         Output(ids.NOTICE, "children"),
         Input(ids.FOCUS, "data"),
@@ -26,29 +62,13 @@ def register(app: Dash, deps: Deps) -> None:
         State(ids.PAGE, "data"),
     )
     def refresh_header(focus, _version, page):
-        lang = lang_of(page)
-        code, info, known = resolve(deps, focus)
-        notice = "" if known else t("unknown_region", lang, code=(focus or {}).get("code"))
-        now = period(deps)
-        chain = memo_query(deps, "lineage", code=code)
-        crumbs = panels.breadcrumb(chain, root=root, lang=lang)
-        if info is None or now is None:
-            return crumbs, panels.kpi_row(None, None, [], lang=lang), [], notice
-        summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
-        target = memo_query(deps, "target_progress", region_code=code)
-        kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
-        kpis = panels.kpi_row(summary, target, kids, lang=lang)
-        return crumbs, kpis, _detail(code, info, summary, now, lang), notice
+        return panel(deps, "header", focus, page, build)
 
-    def _detail(code, info, summary, now, lang):
-        if code == root or info.parent_code is None:
-            return []
-        siblings = memo_query(
-            deps, "ranking", parent_code=info.parent_code, period=now, gwp_set=gwp
-        )
-        parent = memo_query(deps, "region", code=info.parent_code)
-
-        ranks = rank_positions(siblings).get(code)
-        rank = (ranks[0], ranks[1], len(siblings)) if ranks else None
-        recent = memo_query(deps, "series", region_code=code, gwp_set=gwp)[-RECENT_YEARS:]
-        return panels.detail_card(info, summary, rank, parent, recent, lang=lang)
+    @app.callback(
+        Output(ids.KPIS, "children"),
+        Input(ids.FOCUS, "data"),
+        Input(ids.VERSION, "data"),
+        State(ids.PAGE, "data"),
+    )
+    def refresh_kpis(focus, _version, page):
+        return panel(deps, "kpis", focus, page, build_kpis)

@@ -6,8 +6,16 @@ import io
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.common import Deps, lang_of, memo_query, period, resolve
+from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve
 from layouts import ids, panels
+
+
+def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
+    code, _info, _known = resolve(deps, focus)
+    now = period(deps)
+    gwp = deps.settings.gwp_set
+    rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp) if now else []
+    return panels.ranking_tables(rows, lang=lang_of(page))
 
 
 def register(app: Dash, deps: Deps) -> None:
@@ -20,10 +28,7 @@ def register(app: Dash, deps: Deps) -> None:
         State(ids.PAGE, "data"),
     )
     def refresh_ranking(focus, _version, page):
-        code, _info, _known = resolve(deps, focus)
-        now = period(deps)
-        rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp) if now else []
-        return panels.ranking_tables(rows, lang=lang_of(page))
+        return panel(deps, "ranking", focus, page, build)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

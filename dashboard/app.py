@@ -137,10 +137,20 @@ def create_app(settings: Settings | None = None) -> Dash:
         dashes=_dashes_loader(Path(settings.geo_cache_dir)),
     )
     callbacks.register_all(app, deps)
+    state.on_change = functools.partial(_warm, deps)
     if settings.run_scheduler:
         app.carbonwall_scheduler = _start_scheduler(state, settings, engine)  # type: ignore[attr-defined]
     app.carbonwall_state = state  # type: ignore[attr-defined]
     return app
+
+
+def _warm(deps: Deps) -> None:
+    """The root and each of its children, built ahead: the likely first clicks."""
+    from callbacks.common import memo_query
+
+    root = deps.settings.root_region
+    kids = [r.code for r in memo_query(deps, "children", code=root)]
+    callbacks.warm(deps, [root, *kids], lang=deps.settings.lang)
 
 
 def _start_scheduler(state: WallState, settings: Settings, engine):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ memoised per rollup version: when the version moves, the cache is simply keyed a
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -24,7 +25,7 @@ from datasource import queries
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-MEMO_SIZE = 512
+MEMO_SIZE = 4096  # entries; a view is ~16 (6 panels, ~10 queries), figures are a few KB
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,15 @@ class WallState:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
         self.scheduled = False  # True once a poller job keeps it fresh
+        self.on_change: Callable[[], None] | None = None  # run by the poller when it moved
         self._snapshot: Snapshot | None = None
         self._poll_lock = threading.Lock()
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._memo_lock = threading.Lock()
 
-    def poll(self) -> Snapshot:
-        """Read the data version (cheap); re-read the latest period only when it moved."""
+    def poll(self, *, warm: bool = False) -> Snapshot:
+        """Read the data version (cheap); re-read the latest period only when it moved.
+        `warm` (the poller's own call) also runs on_change then, outside any request."""
         if not self._poll_lock.acquire(blocking=False):  # overlapping polls are skipped
             return self.snapshot()
         try:
@@ -69,12 +72,21 @@ class WallState:
                     base.version, base.period, base.updated_at, base.ok_at, True
                 )
                 return self._snapshot
-            if old is None or old.version != dv.rollup_version:
+            moved = old is None or old.version != dv.rollup_version
+            if moved:
                 log.info("data version now %d (rollup %d)", dv.version, dv.rollup_version)
             self._snapshot = Snapshot(dv.rollup_version, period, dv.rollup_at, time.time(), False)
+            if moved and warm and self.on_change is not None:
+                self._run_on_change()
             return self._snapshot
         finally:
             self._poll_lock.release()
+
+    def _run_on_change(self) -> None:
+        try:
+            self.on_change()  # type: ignore[misc]
+        except SQLAlchemyError:
+            log.warning("warming the panels failed; they will be built on demand", exc_info=True)
 
     def snapshot(self) -> Snapshot:
         """The last known snapshot; polls once if there is none yet."""
@@ -100,15 +112,16 @@ class WallState:
         return value
 
 
-def start_poller(state: WallState, *, seconds: int, heavy: Callable[[], None] | None = None):  # type: ignore[no-untyped-def]
-    """A BackgroundScheduler in this worker: the light poll, plus the heavy job if given."""
+def start_poller(state: WallState, *, seconds: int):  # type: ignore[no-untyped-def]
+    """A BackgroundScheduler in this worker polling the data version now and every `seconds`."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(daemon=True)
     scheduler.add_job(
-        state.poll,
+        functools.partial(state.poll, warm=True),
         "interval",
         seconds=seconds,
+        next_run_time=datetime.now(),
         id="data-version",
         max_instances=1,
         coalesce=True,

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from datasource.models_policy import CATEGORIES, DOC_LEVELS
 from datasource.policy import Document, SearchPage
+from layouts import theme
 from layouts.figures_policy import level_name, t
 
 # component ids of the policy pages (namespaced "policy-"; the lead may move them to ids.py)
@@ -35,6 +36,89 @@ LIST_PANE = "policy-list-pane"
 READER_PANE = "policy-reader-pane"
 
 
+EDGE = "rgba(56, 189, 248, 0.22)"
+# inline, because the wall's stylesheet is not this page's (it also hides the body's scroll bar)
+STYLE: dict[str, dict[str, object]] = {
+    "page": {
+        "height": "100vh",
+        "overflowY": "auto",
+        "boxSizing": "border-box",
+        "padding": "16px 28px 28px",
+        "background": theme.BG,
+        "color": theme.TEXT,
+        "fontFamily": theme.FONT_FAMILY,
+        "fontSize": "15px",
+        "colorScheme": "dark",
+        "--Dash-Fill-Inverse-Strong": theme.PANEL,
+        "--Dash-Text-Strong": theme.TEXT,
+        "--Dash-Text-Primary": theme.TEXT,
+        "--Dash-Text-Weak": theme.MUTED,
+        "--Dash-Stroke-Strong": EDGE,
+        "--Dash-Stroke-Weak": EDGE,
+        "--Dash-Fill-Interactive-Strong": theme.ACCENT,
+        "--Dash-Fill-Interactive-Weak": "rgba(56, 189, 248, 0.15)",
+    },
+    "header": {
+        "display": "flex",
+        "alignItems": "center",
+        "gap": "28px",
+        "borderBottom": f"1px solid {EDGE}",
+        "paddingBottom": "10px",
+        "marginBottom": "14px",
+    },
+    "brand": {"fontSize": "22px", "fontWeight": 700, "color": theme.ACCENT, "letterSpacing": "2px"},
+    "nav": {"display": "flex", "gap": "6px"},
+    "link": {
+        "padding": "6px 14px",
+        "color": theme.TEXT,
+        "textDecoration": "none",
+        "borderBottom": "2px solid transparent",
+    },
+    "link_on": {
+        "padding": "6px 14px",
+        "color": theme.ACCENT,
+        "textDecoration": "none",
+        "borderBottom": f"2px solid {theme.ACCENT}",
+    },
+    "user": {"marginLeft": "auto", "color": theme.MUTED},
+    "search_row": {"display": "flex", "gap": "8px", "maxWidth": "980px"},
+    "filters": {
+        "display": "grid",
+        "gridTemplateColumns": "repeat(6, minmax(0, 1fr))",
+        "gap": "8px",
+        "margin": "10px 0 16px",
+    },
+    "input": {"background": theme.PANEL, "color": theme.TEXT, "border": f"1px solid {EDGE}"},
+    "card": {
+        "background": theme.PANEL,
+        "border": f"1px solid {EDGE}",
+        "borderRadius": "6px",
+        "padding": "12px 16px",
+        "marginBottom": "10px",
+    },
+    "title_button": {
+        "background": "none",
+        "border": "none",
+        "padding": 0,
+        "color": theme.ACCENT,
+        "fontSize": "18px",
+        "textAlign": "left",
+        "cursor": "pointer",
+    },
+    "meta": {"color": theme.MUTED, "fontSize": "13px", "margin": "4px 0"},
+    "count": {"color": theme.MUTED, "margin": "0 0 8px"},
+    "body": {"whiteSpace": "pre-wrap", "lineHeight": 1.9, "fontSize": "16px", "margin": "14px 0"},
+    "dl": {
+        "display": "grid",
+        "gridTemplateColumns": "max-content 1fr",
+        "gap": "4px 18px",
+        "color": theme.MUTED,
+        "margin": "10px 0",
+    },
+    "tools": {"display": "flex", "gap": "8px", "marginBottom": "10px"},
+}
+
+
 def open_id(doc_id: int | str) -> dict[str, object]:
     """Id of a result's title button. In callbacks pass dash.ALL as ``doc_id``."""
     return {"type": "policy-open", "id": doc_id}
@@ -45,21 +129,24 @@ def header(active: str, lang: str, user_id: str = USER) -> html.Div:
     links = [("library", "/policy"), ("stats", "/policy/stats")]
     return html.Div(
         [
-            html.Span(t("app", lang), className="policy-brand"),
+            html.Span(t("app", lang), className="policy-brand", style=STYLE["brand"]),
             html.Nav(
                 [
                     dcc.Link(
                         t(key, lang),
                         href=href,
                         className="policy-nav-link" + (" active" if key == active else ""),
+                        style=STYLE["link_on" if key == active else "link"],
                     )
                     for key, href in links
                 ],
                 className="policy-nav",
+                style=STYLE["nav"],
             ),
-            html.Span(id=user_id, className="policy-user"),
+            html.Span(id=user_id, className="policy-user", style=STYLE["user"]),
         ],
         className="policy-header",
+        style=STYLE["header"],
     )
 
 
@@ -68,6 +155,7 @@ def _select(
 ) -> dcc.Dropdown:
     return dcc.Dropdown(
         id=id_,
+        style={"minWidth": 0},
         options=[{"label": label, "value": v} for v, label in options],
         value=value or None,
         placeholder=f"{placeholder}：{t('all', lang)}",
@@ -89,10 +177,12 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                 debounce=True,
                 placeholder=t("search_ph", lang),
                 className="form-control policy-q",
+                style={**STYLE["input"], "flex": 1},
             ),
             html.Button(t("search", lang), id=SEARCH, className="btn btn-info policy-go"),
         ],
         className="policy-search-row",
+        style=STYLE["search_row"],
     )
     filters = html.Div(
         [
@@ -118,12 +208,14 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                 debounce=True,
                 placeholder=t("region", lang),
                 className="form-control policy-filter",
+                style=STYLE["input"],
             ),
             dcc.Input(
                 id=DATE_FROM,
                 type="date",
                 value=params.get("from", ""),
                 className="form-control policy-filter",
+                style=STYLE["input"],
                 placeholder=t("date_from", lang),
             ),
             dcc.Input(
@@ -131,10 +223,12 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                 type="date",
                 value=params.get("to", ""),
                 className="form-control policy-filter",
+                style=STYLE["input"],
                 placeholder=t("date_to", lang),
             ),
         ],
         className="policy-filters",
+        style=STYLE["filters"],
     )
     doc = params.get("doc", "")
     return html.Div(
@@ -159,6 +253,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                             ),
                         ],
                         className="policy-tools",
+                        style=STYLE["tools"],
                     ),
                     html.Div(id=READER),
                 ],
@@ -167,6 +262,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
             ),
         ],
         className="policy-page",
+        style=STYLE["page"],
         **{"data-bs-theme": "dark"},
     )
 
@@ -175,7 +271,9 @@ def results(page: SearchPage, lang: str = "zh") -> list[object]:
     """The ranked result list."""
     if not page.hits:
         return [html.P(t("none", lang), className="policy-empty")]
-    items: list[object] = [html.P(t("found", lang, n=page.total), className="policy-count")]
+    items: list[object] = [
+        html.P(t("found", lang, n=page.total), className="policy-count", style=STYLE["count"])
+    ]
     for hit in page.hits:
         meta = [
             hit.agency,
@@ -187,11 +285,21 @@ def results(page: SearchPage, lang: str = "zh") -> list[object]:
         items.append(
             html.Div(
                 [
-                    html.Button(hit.title, id=open_id(hit.id), className="policy-title"),
-                    html.Div(" · ".join(m for m in meta if m), className="policy-meta"),
+                    html.Button(
+                        hit.title,
+                        id=open_id(hit.id),
+                        className="policy-title",
+                        style=STYLE["title_button"],
+                    ),
+                    html.Div(
+                        " · ".join(m for m in meta if m),
+                        className="policy-meta",
+                        style=STYLE["meta"],
+                    ),
                     html.Div(hit.snippet, className="policy-snippet"),
                 ],
                 className="policy-hit",
+                style=STYLE["card"],
             )
         )
     return items
@@ -222,12 +330,17 @@ def reader(doc: Document | None, lang: str = "zh") -> html.Div:
         [
             html.H2(doc.title, className="policy-doc-title"),
             html.Dl(
-                [x for k, v in meta for x in (html.Dt(k), html.Dd(v))], className="policy-doc-meta"
+                [x for k, v in meta for x in (html.Dt(k), html.Dd(v))],
+                className="policy-doc-meta",
+                style=STYLE["dl"],
             ),
             html.Div([dbc.Badge(tag, className="me-1", color="info") for tag in doc.tags]),
-            html.Article(doc.body, className="policy-body"),
+            html.Article(doc.body, className="policy-body", style=STYLE["body"]),
             html.Div(pdf),
-            html.P(t("total_views", lang, n=doc.views), className="policy-views"),
+            html.P(
+                t("total_views", lang, n=doc.views), className="policy-views", style=STYLE["meta"]
+            ),
         ],
         className="policy-reader",
+        style=STYLE["card"],
     )

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dash import dcc, html
 
 from datasource.policy import PolicyStats
+from layouts import theme
 from layouts.figures_policy import t
-from layouts.pages.policy import header
+from layouts.pages.policy import EDGE, STYLE, header
 
 PARAMS = "policy-stats-params"
 USER = "policy-stats-user"
@@ -26,6 +27,44 @@ EXPORT_CSV = "policy-stats-export-csv"
 EXPORT_XLSX = "policy-stats-export-xlsx"
 DOWNLOAD = "policy-stats-download"
 
+_TAB = {
+    "background": theme.PANEL,
+    "color": theme.MUTED,
+    "border": f"1px solid {EDGE}",
+    "padding": "8px 18px",
+    "fontSize": "16px",
+}
+_TAB_ON = {
+    **_TAB,
+    "color": theme.ACCENT,
+    "borderTop": f"3px solid {theme.ACCENT}",
+    "background": theme.BG,
+    "fontWeight": 700,
+}
+_SECTION = {
+    "fontSize": "18px",
+    "fontWeight": 700,
+    "margin": "4px 0 10px",
+    "borderLeft": f"4px solid {theme.ACCENT}",
+    "paddingLeft": "10px",
+}
+_BAR = {"display": "flex", "alignItems": "center", "gap": "18px", "flexWrap": "wrap"}
+_KPI_VALUE = {
+    "fontSize": "34px",
+    "fontWeight": 700,
+    "color": theme.ACCENT,
+    "marginLeft": "10px",
+    "fontVariantNumeric": "tabular-nums",
+}
+_ROW = {"display": "grid", "gridTemplateColumns": "1fr 1fr", "gap": "14px"}
+_CELL_TITLE = {
+    "maxWidth": "0",
+    "width": "70%",
+    "overflow": "hidden",
+    "textOverflow": "ellipsis",
+    "whiteSpace": "nowrap",
+}
+
 
 def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     del settings
@@ -35,7 +74,11 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
         [
             dcc.Store(id=PARAMS, data={"lang": lang, **dict(params)}),
             header("stats", lang, USER),
-            html.Div([t("where", lang), html.Span(t("stats", lang))], className="policy-where"),
+            html.Div(
+                [t("where", lang), html.Span(t("stats", lang), style={"color": theme.TEXT})],
+                className="policy-where",
+                style={"color": theme.MUTED, "marginBottom": "10px"},
+            ),
             dcc.Tabs(
                 id=TAB,
                 value=tab if tab in ("policy", "news") else "policy",
@@ -54,10 +97,11 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                     ),
                 ],
                 className="policy-tabs",
+                style={"marginBottom": "12px"},
             ),
             html.Div(
                 [
-                    html.H3(id=SECTION, className="policy-section"),
+                    html.H3(id=SECTION, className="policy-section", style=_SECTION),
                     html.Div(
                         [
                             dcc.RadioItems(
@@ -69,8 +113,15 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                                 value=kind if kind in ("month", "year") else "month",
                                 inline=True,
                                 className="policy-kind",
+                                labelStyle={"marginRight": "14px", "fontSize": "16px"},
+                                inputStyle={"marginRight": "5px"},
                             ),
-                            dcc.Dropdown(id=PERIOD, clearable=False, className="policy-period"),
+                            dcc.Dropdown(
+                                id=PERIOD,
+                                clearable=False,
+                                className="policy-period",
+                                style={"width": "140px"},
+                            ),
                             html.Div(id=KPI, className="policy-kpi"),
                             html.Div(
                                 [
@@ -87,9 +138,11 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                                     dcc.Download(id=DOWNLOAD),
                                 ],
                                 className="policy-export",
+                                style={"marginLeft": "auto", "display": "flex", "gap": "8px"},
                             ),
                         ],
                         className="policy-stats-bar",
+                        style=_BAR,
                     ),
                     dcc.Graph(id=CHART, config={"displayModeBar": False}, className="policy-chart"),
                 ],
@@ -99,23 +152,31 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                 [
                     html.Div(
                         [
-                            html.H3(t("top_docs", lang), className="policy-section"),
+                            html.H3(
+                                t("top_docs", lang), className="policy-section", style=_SECTION
+                            ),
                             html.Div(id=TOP_DOCS),
                         ],
                         className="policy-card policy-half",
+                        style=STYLE["card"],
                     ),
                     html.Div(
                         [
-                            html.H3(t("top_agencies", lang), className="policy-section"),
+                            html.H3(
+                                t("top_agencies", lang), className="policy-section", style=_SECTION
+                            ),
                             html.Div(id=TOP_AGENCIES),
                         ],
                         className="policy-card policy-half",
+                        style=STYLE["card"],
                     ),
                 ],
                 className="policy-row",
+                style=_ROW,
             ),
         ],
         className="policy-page",
+        style=STYLE["page"],
         **{"data-bs-theme": "dark"},
     )
 
@@ -123,9 +184,13 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
 def kpi(stats: PolicyStats, lang: str = "zh") -> list[object]:
     """“2022-05 浏览量 620”: the period and its views."""
     return [
-        html.Span(stats.period, className="policy-kpi-period"),
-        html.Span(t("views", lang), className="policy-kpi-label"),
-        html.Span(f"{stats.views:,}", className="policy-kpi-value"),
+        html.Span(
+            stats.period,
+            className="policy-kpi-period",
+            style={"fontSize": "18px", "marginRight": "10px"},
+        ),
+        html.Span(t("views", lang), className="policy-kpi-label", style={"color": theme.MUTED}),
+        html.Span(f"{stats.views:,}", className="policy-kpi-value", style=_KPI_VALUE),
     ]
 
 
@@ -143,7 +208,7 @@ def _table(
             content: object = value
             if href_col == j and links:
                 content = dcc.Link(str(value), href=links[i], title=str(value))
-            cells.append(html.Td(content, className="policy-cell-title" if j == 1 else None))
+            cells.append(html.Td(content, style=_CELL_TITLE if j == 1 else None))
         body.append(html.Tr(cells))
     return html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
