@@ -910,3 +910,10 @@ def apply_delphi(engine: Engine, round_no: int | None = None) -> pdi.DelphiRound
         )
     log.info("PDI weights set from Delphi round %d (W = %.3f)", chosen.round, chosen.kendall_w)
     return chosen
+
+
+def scores_by_code(session: Session, codes: Sequence[str] | None = None) -> dict[str, ParkScore]:
+    """Evaluated parks by code (for the wall's park markers and detail card); ranks are
+    national. ``codes`` limits the answer, not the normalisation."""
+    wanted = set(codes) if codes is not None else None
+    return {p.code: p for p in evaluations(session) if wanted is None or p.code in wanted}
