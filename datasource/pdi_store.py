@@ -586,8 +586,10 @@ def ingest_pdi_bytes(
     rd = _read(data, kind)
     probs = list(rd.problems)
     missing = [c for c in _REQUIRED[kind] if c not in rd.columns]
-    if rd.columns and missing:
-        probs.append(Problem(1, ",".join(missing), f"缺少必需的列 (missing columns: {missing})"))
+    if missing and not probs:
+        probs.append(
+            Problem(1, ",".join(missing), f"缺少必需的列 (missing columns: {', '.join(missing)})")
+        )
     if not rd.rows and not probs:
         probs.append(Problem(None, None, "文件没有数据行 (no data rows)"))
     sha = hashlib.sha256(data).hexdigest()

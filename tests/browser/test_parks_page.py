@@ -121,7 +121,7 @@ def test_parks001_filter_an_industry_and_read_the_ranking(dash_duo, tmp_path):
         {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
     )
     dash_duo.start_server(app)
-    dash_duo.wait_for_text_to_equal(f"#{page.COUNT}", "共 20 个园区", timeout=20)
+    dash_duo.wait_for_text_to_equal(f"#{page.COUNT}", "共 20 个园区", timeout=40)
 
     # choose 电子信息 in the industry filter (Dash 4's dropdown: open it, click the option)
     dash_duo.find_element(f"#{page.INDUSTRY}").click()
@@ -176,7 +176,7 @@ def test_parks002_state_comes_back_from_the_url(dash_duo, tmp_path):
     app.layout = page.build(None, {"industry": "化工", "park": "C03"}, "zh")
     parks_callbacks.register(app, sessions=make_sessions(engine), settings=None)
     dash_duo.start_server(app)
-    dash_duo.wait_for_text_to_equal(f"#{page.COUNT}", "共 8 个园区", timeout=20)
+    dash_duo.wait_for_text_to_equal(f"#{page.COUNT}", "共 8 个园区", timeout=40)
     until(lambda: "化工园区4" in dash_duo.find_element(f"#{page.COMPARE}").text, timeout=10)
     # raw-value parks: the radar has the nine second-level indicators
     radar = dash_duo.find_element(f"#{page.RADAR}")

@@ -285,3 +285,41 @@ def test_demo_inputs_cover_every_park(pool):
     assert sorted(p.code for p in parks) == ["A1", "E1", "E2", "E3"]
     assert all(0.0 <= p.total <= 5.0 for p in parks)
     assert [r.another_round for r in rounds] == [True, False]
+
+
+def test_missing_columns_empty_files_and_dry_runs_change_nothing(pool):
+    report = ingest(pool, "park,dim,score\nE1,P,2\n", "pdi_scores")
+    assert [(p.line, p.column) for p in report.problems] == [(1, "dimension")]
+    report = ingest(pool, "园区,得分\nE1,2\n", "pdi_scores")
+    assert report.problems[0].reason == "缺少必需的列 (missing columns: dimension)"
+    report = ingest(pool, "", "pdi_values")
+    assert [p.reason for p in report.problems] == ["空文件 (empty file)"]
+    report = ingest(pool, "park_code,dimension,score\n", "pdi_scores")
+    assert [p.reason for p in report.problems] == ["文件没有数据行 (no data rows)"]
+    before = version(pool)
+    report = pdi_store.ingest_pdi_bytes(pool, SCORES.encode(), "pdi_scores", dry_run=True)
+    assert (report.ok, report.status) == (True, "dry-run")
+    assert version(pool) == before
+    with Session(pool) as s:
+        assert s.scalar(select(func.count()).select_from(PdiScore)) == 0
+    with pytest.raises(ValueError, match="unknown PDI file kind"):
+        pdi_store.ingest_pdi_bytes(pool, b"x", "pdi_weights")
+
+
+def test_xlsx_scores(pool):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["园区代码", "维度", "得分"])
+    sheet.append(["E1", "表现力", 2.5])
+    sheet.append(["E1", "发展力", 2])
+    sheet.append(["E1", "影响力", 1])
+    buf = io.BytesIO()
+    book.save(buf)
+    report = pdi_store.ingest_pdi_bytes(pool, buf.getvalue(), "pdi_scores", file_name="s.xlsx")
+    assert report.ok, report.render()
+    # 0.5*2.5 + 0.3*2 + 0.2*1 = 1.25 + 0.6 + 0.2 = 2.05
+    assert totals(pool) == [("E1", 2.05, 1)]
