@@ -75,9 +75,18 @@ def rebuild(engine: Engine, *, force: bool = False) -> RollupReport:
         if state.version == state.rollup_version and not force:
             conn.rollback()
             return RollupReport(False, state.version, time.perf_counter() - start)
+        t0 = time.perf_counter()
         rows = _derive_emissions(conn)
+        t1 = time.perf_counter()
         _sector_gas(conn)
+        t2 = time.perf_counter()
         regions = _stat_region(conn)
+        log.info(
+            "rollup stages: derived %.1f s, sector-gas %.1f s, region stats %.1f s",
+            t1 - t0,
+            t2 - t1,
+            time.perf_counter() - t2,
+        )
         conn.execute(
             text("UPDATE data_state SET rollup_version = :v, rollup_at = :t WHERE id = 1"),
             {"v": state.version, "t": datetime.now(UTC)},
@@ -97,21 +106,27 @@ def _derive_emissions(conn: Connection) -> int:
                 """
                 INSERT INTO derived_emission
                     (region_code, period, sector_code, gas, sector_top, value)
-                SELECT r.parent_code, e.period, e.sector_code, e.gas, e.sector_top, SUM(e.value)
+                SELECT g.region_code, g.period, g.sector_code, g.gas, g.sector_top, g.value
                 FROM (
-                    SELECT region_code, period, sector_code, gas, sector_top, value FROM emission
-                    UNION ALL
-                    SELECT region_code, period, sector_code, gas, sector_top, value
-                    FROM derived_emission
-                ) e
-                JOIN region r ON r.code = e.region_code
-                JOIN region p ON p.code = r.parent_code
-                WHERE p.level = :parent_level AND r.level <> 'park'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM emission o
-                      WHERE o.region_code = r.parent_code AND o.period = e.period
-                  )
-                GROUP BY r.parent_code, e.period, e.sector_code, e.gas, e.sector_top
+                    SELECT r.parent_code AS region_code, e.period, e.sector_code, e.gas,
+                           e.sector_top, SUM(e.value) AS value
+                    FROM (
+                        SELECT region_code, period, sector_code, gas, sector_top, value
+                        FROM emission
+                        UNION ALL
+                        SELECT region_code, period, sector_code, gas, sector_top, value
+                        FROM derived_emission
+                    ) e
+                    JOIN region r ON r.code = e.region_code
+                    JOIN region p ON p.code = r.parent_code
+                    WHERE p.level = :parent_level AND r.level <> 'park'
+                    GROUP BY r.parent_code, e.period, e.sector_code, e.gas, e.sector_top
+                ) g
+                -- a parent's own records win: filter whole groups, not every child row
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM emission o
+                    WHERE o.region_code = g.region_code AND o.period = g.period
+                )
                 """
             ),
             {"parent_level": parent_level},
@@ -221,25 +236,22 @@ def economic_stats(indicators: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFr
     wide["gdp_base_year"] = base.reindex(wide.index)
     wide = _chain_gdp_index(wide)
     wide = wide[cols].reset_index()
-    level_of = dict(zip(regions.region_code, regions.level, strict=True))
-    parent_of = dict(zip(regions.region_code, regions.parent_code, strict=True))
+    level_of = regions.set_index("region_code").level
+    parent_of = regions.set_index("region_code").parent_code
+    sum_cols = ["gdp_current", "gdp_constant", "population", "energy"]
     for parent_level in _PARENT_LEVELS:
-        parent_levels = wide.region_code.map(lambda c: level_of.get(parent_of.get(c)))
-        kids = wide[(parent_levels == parent_level) & (wide.region_code.map(level_of) != "park")]
-        kids = kids.copy()
+        parents = wide.region_code.map(parent_of)
+        kids = wide[
+            (parents.map(level_of) == parent_level) & (wide.region_code.map(level_of) != "park")
+        ]
         if kids.empty:
             continue
-        kids["parent"] = kids.region_code.map(parent_of)
-        sums = kids.groupby(["parent", "period"]).agg(
-            gdp_current=("gdp_current", lambda s: s.sum(min_count=1)),
-            gdp_constant=("gdp_constant", lambda s: s.sum(min_count=1)),
-            gdp_base_year=("gdp_base_year", "max"),
-            population=("population", lambda s: s.sum(min_count=1)),
-            energy=("energy", lambda s: s.sum(min_count=1)),
-        )
+        grouped = kids.assign(parent=parents[kids.index]).groupby(["parent", "period"])
+        sums = grouped[sum_cols].sum(min_count=1)
+        sums["gdp_base_year"] = grouped["gdp_base_year"].max()
         sums.index.names = ["region_code", "period"]
-        have = wide.set_index(["region_code", "period"])
-        missing = sums.index.difference(have.index)
+        have = pd.MultiIndex.from_frame(wide[["region_code", "period"]])
+        missing = sums.index.difference(have)
         if len(missing):
             wide = pd.concat([wide, sums.loc[missing].reset_index()], ignore_index=True)
     return wide
