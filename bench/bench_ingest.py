@@ -6,7 +6,9 @@
 Builds a temporary SQLite file and a temporary PostgreSQL schema (CARBONWALL_TEST_PG_URL or
 postgresql+psycopg://postgres@127.0.0.1:5432/test), loads the real region registry, then
 ingests one synthetic frame per province (every region of the province x every year x every
-sector leaf and gas) through ``ingest_frame``; prints rows/s and peak RSS.
+sector leaf and gas) through ``ingest_frame``; prints rows/s, CPU seconds (this process plus its
+PostgreSQL backends: a figure that does not depend on how busy the machine is), peak RSS, and
+the 1-minute load average during the run.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -88,6 +90,20 @@ def province_frames(years: range, seed: int = 1):
         )
 
 
+def _cpu_seconds(backends: list[int]) -> float:
+    """CPU seconds of this process plus its PostgreSQL backends (read from /proc; local server)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in backends:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run(backend: str, years: range) -> None:
     schema = None
     tmp = None
@@ -102,12 +118,22 @@ def run(backend: str, years: range) -> None:
         sep = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
+    backends: list[int] = []
+    if backend == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _remember_backend(dbapi_conn, _record) -> None:  # noqa: ANN001
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                backends.append(cur.fetchone()[0])
+
     try:
         migrate(engine)
         with Session(engine) as session, session.begin():
             load_regions(session, geo_regions())
         rows = 0
         busy = 0.0
+        cpu0 = _cpu_seconds(backends)
         files = 0
         for prov, frame in province_frames(years):
             t0 = time.perf_counter()
@@ -117,13 +143,15 @@ def run(backend: str, years: range) -> None:
                 raise SystemExit(report.render()[:2000])
             rows += report.rows
             files += 1
+        cpu = _cpu_seconds(backends) - cpu0
         t0 = time.perf_counter()
         again = ingest_frame(engine, frame, kind="emissions", file_name=f"{prov}.csv")
         reingest = time.perf_counter() - t0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"| {backend:10} | {files:5d} | {rows:10,d} | {busy:8.1f} | {rows / busy:10,.0f} | "
-            f"{peak_mb:8.0f} | {reingest:6.2f} ({again.status}) |"
+            f"{cpu:7.1f} | {peak_mb:7.0f} | {reingest:6.2f} ({again.status}) | "
+            f"{os.getloadavg()[0]:4.1f} |"
         )
     finally:
         engine.dispose()
@@ -146,10 +174,12 @@ def main() -> None:
         run(args.backend, years)
         return
     print(
-        "| backend    | files |       rows |  seconds |     rows/s | peak MB | re-ingest 1 file s |"
+        "| backend    | files |       rows |  seconds |     rows/s |   cpu s | peak MB "
+        "| re-ingest 1 file s | load |"
     )
     print(
-        "|------------|-------|------------|----------|------------|---------|--------------------|"
+        "|------------|-------|------------|----------|------------|---------|---------"
+        "|--------------------|------|"
     )
     for backend in ("sqlite", "postgresql"):
         subprocess.run(

@@ -458,7 +458,7 @@ def load_demo(
         for row in DOCUMENTS
     ]
     rng = random.Random(seed)
-    popularity = [rng.paretovariate(1.2) for _ in ids]
+    popularity = [min(rng.paretovariate(1.2), 6.0) for _ in ids]  # a long tail, capped
     start = now - timedelta(days=548)
     views = []
     for day in range(548):

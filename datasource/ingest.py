@@ -249,8 +249,10 @@ def _code(text: str) -> str:
 def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(float values, is-empty mask); non-numbers are NaN."""
     if pd.api.types.is_numeric_dtype(series.dtype):
-        values = series.to_numpy(dtype=float)
-        return values, np.isnan(values)
+        values = series.to_numpy(dtype=float, na_value=np.nan, copy=True)
+        empty = np.isnan(values)
+        values[~np.isfinite(values)] = np.nan  # inf is not a number either
+        return values, empty
     raw = series.astype(str).str.strip()
     empty = (raw == "").to_numpy() | series.isna().to_numpy()
     values = pd.to_numeric(raw.where(~empty, "nan"), errors="coerce").to_numpy(

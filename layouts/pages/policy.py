@@ -53,6 +53,7 @@ STYLE: dict[str, dict[str, object]] = {
         "--Dash-Text-Strong": theme.TEXT,
         "--Dash-Text-Primary": theme.TEXT,
         "--Dash-Text-Weak": theme.MUTED,
+        "--Dash-Text-Disabled": theme.MUTED,
         "--Dash-Stroke-Strong": EDGE,
         "--Dash-Stroke-Weak": EDGE,
         "--Dash-Fill-Interactive-Strong": theme.ACCENT,

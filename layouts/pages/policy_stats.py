@@ -28,7 +28,7 @@ EXPORT_XLSX = "policy-stats-export-xlsx"
 DOWNLOAD = "policy-stats-download"
 
 _TAB = {
-    "background": theme.PANEL,
+    "background": theme.BG,
     "color": theme.MUTED,
     "border": f"1px solid {EDGE}",
     "padding": "8px 18px",
@@ -38,7 +38,7 @@ _TAB_ON = {
     **_TAB,
     "color": theme.ACCENT,
     "borderTop": f"3px solid {theme.ACCENT}",
-    "background": theme.BG,
+    "background": "rgba(56, 189, 248, 0.14)",
     "fontWeight": 700,
 }
 _SECTION = {

@@ -67,7 +67,8 @@ def test_pol001_search_and_read_a_document(dash_duo, policy_app):
     box.clear()
     box.send_keys("园区", Keys.ENTER)
     dash_duo.wait_for_contains_text(f"#{library_page.RESULTS}", "共找到 5 份文件", timeout=10)
-    dash_duo.select_dcc_dropdown(f"#{library_page.CATEGORY}", value="先进案例")
+    # the URL's query values preset the search box and the filters, which combine
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/policy?q=园区&category=先进案例")
     dash_duo.wait_for_contains_text(f"#{library_page.RESULTS}", "共找到 1 份文件", timeout=10)
     SHOTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(SHOTS / "policy-search.png"))
