@@ -19,7 +19,7 @@ from datasource.models import (
     ValueChange,
 )
 from datasource.schema import load_regions
-from tests.integration.test_ingest_rules import EXAMPLES, REGIONS, pool_state, xlsx_bytes
+from tests.integration.test_ingest_rules import EXAMPLES, REGIONS, pool_state, run_cli, xlsx_bytes
 
 
 @pytest.fixture
@@ -200,24 +200,40 @@ def test_parks_run_the_location_check_and_attach_to_their_county(regions):
 
     def checker(county, lon, lat):
         calls.append((county, lon, lat))
-        return "点 (117.22, 31.78) 不在 340111 内" if county == "340111" else None
+        return "点 (117.22, 31.78) 不在 340104 内" if lon == 117.22 else None
 
     report = ingest_file(regions, EXAMPLES / "parks.csv", park_checker=checker)
     assert report.ok is False
     assert [p.render() for p in report.problems] == [
-        "第 2 行 [lon]: 园区位置与所在区县不符 (location check): 点 (117.22, 31.78) 不在 340111 内"
+        "第 2 行 [lon]: 园区位置与所在区县不符 (location check): 点 (117.22, 31.78) 不在 340104 内"
     ]
-    assert calls == [("340111", 117.22, 31.78), ("340104", 117.13, 31.83)]
+    assert calls == [("340104", 117.22, 31.78), ("340104", 117.13, 31.83)]
     report = ingest_file(regions, EXAMPLES / "parks.csv", park_checker=lambda *_: None)
     assert report.ok
     with Session(regions) as session:
         park = session.get(Region, "P340100001")
         assert (park.level, park.parent_code, park.park_level, park.industry) == (
             "park",
-            "340111",
+            "340104",
             "national",
             "装备制造",
         )
+
+
+def test_cli_checks_park_points_against_the_boundaries(regions, db_url, tmp_path):
+    result = run_cli(db_url, EXAMPLES / "parks.csv")
+    assert result.exit_code == 0, result.output
+    assert "导入成功 (accepted)" in result.output
+    wrong = tmp_path / "parks.csv"
+    wrong.write_bytes(
+        (EXAMPLES / "parks.csv").read_bytes().replace(b",340104,117.13,", b",340111,117.13,")
+    )
+    before = pool_state(regions)
+    result = run_cli(db_url, wrong)
+    assert result.exit_code == 1
+    assert "第 3 行 [lon]: 园区位置与所在区县不符 (location check): " in result.output
+    assert "not in the declared Baohe District (340111)" in result.output
+    assert pool_state(regions) == before
 
 
 def test_targets_accept_percentages_and_regions_update_names(regions, tmp_path):
