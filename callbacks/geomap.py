@@ -10,6 +10,7 @@ from layouts.i18n import t
 
 DASHES_VIEWS = {"100000", "460000"}  # the national view and Hainan show the South China Sea line
 PARK_LEVELS = {"city", "county"}
+DETAIL_CARD_SHARE = 0.26
 
 
 def geojson_url(parent_code: str) -> str:
@@ -43,6 +44,8 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
         scale=scale,
         parks=parks,
         dashes=deps.dashes() if layer in DASHES_VIEWS else (),
+        # the detail card sits at the panel's right edge below the root: keep the map clear
+        reserve_right=DETAIL_CARD_SHARE if code != deps.settings.root_region else 0.0,
         uirevision=layer,
     )
     prev = next((r.prev_period for r in rows if r.prev_period), None)

@@ -113,6 +113,11 @@ def sector_trend(
     if LULUCF in by_sector:
         data.append(line(LULUCF, fill="tozeroy"))
     net = [_wan(sum(by_sector[c].get(p, 0.0) for c in by_sector)) for p in periods]
+    divisor, unit = _axis_unit([abs(v) for v in net if v is not None], lang)
+    if divisor != 1:
+        for trace in data:
+            trace["y"] = [None if v is None else v / divisor for v in trace["y"]]
+        net = [None if v is None else v / divisor for v in net]
     data.append(
         {
             "type": "scatter",
@@ -137,7 +142,7 @@ def sector_trend(
             "entrywidth": 0.33,
             "entrywidthmode": "fraction",
         },
-        yaxis={"title": {"text": t("unit_mass_axis", lang)}},
+        yaxis={"title": {"text": unit}, "tickformat": ","},
         xaxis={"type": "category", "nticks": 8},
     )
     return _figure(data, layout)
@@ -145,6 +150,15 @@ def sector_trend(
 
 def _wan(tonnes: float | None) -> float | None:
     return i18n.wan_tonnes(tonnes)
+
+
+def _axis_unit(values_wan: Sequence[float], lang: str) -> tuple[float, str]:
+    """(divisor, axis title) for values in 万吨: 亿吨 from 10,000 万吨 up, so ticks stay short and
+    never show SI suffixes (1.5M 万吨 reads as nonsense on a Chinese wall)."""
+    big = max(values_wan, default=0.0) >= 1e4
+    if lang == "en":
+        return (1e4, "100 Mt") if big else (1.0, "10k t")
+    return (1e4, "亿吨") if big else (1.0, "万吨")
 
 
 # --------------------------------------------------------------------------- choropleth
@@ -184,6 +198,7 @@ def choropleth(
     scale: float = 1.0,
     parks: Sequence[Any] = (),
     dashes: Sequence[Sequence[tuple[float, float]]] = (),
+    reserve_right: float = 0.0,
     uirevision: str | None = None,
 ) -> go.Figure:
     """The focused region's children coloured by intensity; intensity that rose against the
@@ -300,6 +315,7 @@ def choropleth(
         fitbounds="locations",
         projection={"type": "mercator"},
         bgcolor="rgba(0,0,0,0)",
+        domain={"x": [0.0, 1.0 - reserve_right], "y": [0.0, 1.0]},
     )
     return _figure(data, _layout(scale, uirevision, geo=geo, dragmode=False, clickmode="event"))
 
@@ -405,18 +421,23 @@ def forecast(
         return empty(t("no_data", lang), scale=scale)
     data: list[dict[str, Any]] = []
     hist_x = [s.period for s in history]
+    divisor, mass_unit = _axis_unit([abs(s.co2e) / 1e4 for s in history if s.co2e], lang)
+
+    def mass(v: float | None) -> float | None:
+        return None if v is None else v / 1e4 / divisor
+
     _forecast_row(
         data,
         "y",
         hist_x,
-        [_wan(s.co2e) for s in history],
-        [(p.period, _wan(p.value), _wan(p.lo), _wan(p.hi)) for p in emissions_fc],
+        [mass(s.co2e) for s in history],
+        [(p.period, mass(p.value), mass(p.lo), mass(p.hi)) for p in emissions_fc],
         t("emissions", lang),
         theme.FORECAST_LINE,
         theme.FORECAST_BAND,
         lang,
         scale,
-        ",.0f",
+        ",.2f" if divisor != 1 else ",.0f",
     )
     _forecast_row(
         data,
@@ -431,7 +452,6 @@ def forecast(
         scale,
         ".3f",
     )
-    mass_unit = "万吨" if lang == "zh" else "10k t"
     # two rows sharing one category x axis, laid out by hand (make_subplots costs ~14 ms)
     layout = _layout(
         scale,
@@ -439,10 +459,15 @@ def forecast(
         hovermode="x unified",
         showlegend=False,
         xaxis=dict(type="category", nticks=8, anchor="y2"),
-        yaxis=dict(domain=[0.55, 1.0], title=dict(text=f"{t('emissions', lang)}<br>{mass_unit}")),
+        yaxis=dict(
+            domain=[0.55, 1.0],
+            tickformat=",",
+            title=dict(text=f"{t('emissions', lang)}<br>{mass_unit}"),
+        ),
         yaxis2=dict(
             domain=[0.0, 0.45],
             anchor="x",
+            tickformat=",",
             title=dict(text=f"{t('intensity', lang)}<br>{t('unit_intensity', lang)}"),
         ),
     )

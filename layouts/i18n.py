@@ -12,6 +12,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_target": ("强度目标进度", "Intensity target"),
     "kpi_rising": ("强度上升的下级地区", "Sub-regions with rising intensity"),
     "kpi_net": ("净排放（含碳汇）", "Net emissions (with sinks)"),
+    "sink": ("林业碳汇 {v}", "sinks {v}"),
     "vs_prev": ("较{prev}年", "vs {prev}"),
     "no_prev": ("无上期数据", "no previous period"),
     "derived": ("下级汇总", "sum of sub-regions"),
@@ -75,6 +76,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "share": ("占比", "share"),
 }
 
+PLAN_NAMES = {  # plan codes as stored -> (zh, en) on screen
+    "13th-FYP": ("十三五", "13th FYP"),
+    "14th-FYP": ("十四五", "14th FYP"),
+    "15th-FYP": ("十五五", "15th FYP"),
+    "NDC-2030": ("2030 自主贡献", "NDC 2030"),
+}
+_SHORT_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+)
+
 _TONNE_UNITS_ZH = ((1e8, "亿吨"), (1e4, "万吨"))
 _TONNE_UNITS_EN = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 
@@ -91,6 +110,22 @@ def name(info: object, lang: str) -> str:
     return getattr(info, "name_en" if lang == "en" else "name_zh")
 
 
+def plan(code: str, lang: str = "zh") -> str:
+    names = PLAN_NAMES.get(code)
+    return (names[1] if lang == "en" else names[0]) if names else code
+
+
+def short_name(info: object, lang: str) -> str:
+    """A name for tight spaces: 宁夏回族自治区 -> 宁夏, 伊犁哈萨克自治州 -> 伊犁哈萨克."""
+    full = name(info, lang)
+    if lang == "en":
+        return full
+    for suffix in _SHORT_SUFFIXES:
+        if full.endswith(suffix) and len(full) > len(suffix) + 1:
+            return full[: -len(suffix)]
+    return full
+
+
 def _is_missing(x: float | None) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -103,7 +138,7 @@ def mass_parts(tonnes: float | None, lang: str = "zh") -> tuple[str, str]:
     for size, unit in units:
         if abs(tonnes) >= size:
             value = tonnes / size
-            digits = 2 if abs(value) < 100 else 1
+            digits = 2 if abs(value) < 100 else (1 if abs(value) < 1000 else 0)
             return f"{value:,.{digits}f}", unit
     size, unit = units[-1]
     return f"{tonnes / size:,.2f}", unit

@@ -95,7 +95,7 @@ def kpi_row(
             net[0],
             net[1],
             html.Span(
-                i18n.mass(summary.lulucf_co2e, lang) if summary else "—",
+                t("sink", lang, v=i18n.mass(summary.lulucf_co2e, lang)) if summary else "—",
                 className="kpi-change good",
             ),
         ),
@@ -113,7 +113,7 @@ def _target_tile(target: Any, lang: str) -> html.Div:
             t(
                 "target_fmt",
                 lang,
-                plan=target.plan,
+                plan=i18n.plan(target.plan, lang),
                 base=target.base_period,
                 target=target.target_period,
                 change=i18n.pct(target.target_change, 0),
@@ -234,7 +234,9 @@ def _rank_table(title: str, items: list[tuple[int, Any]], metric: str, lang: str
             html.Tr(
                 [
                     html.Td(str(rank), className="rank-no"),
-                    html.Td(i18n.name(r, lang), className="rank-name"),
+                    html.Td(
+                        i18n.short_name(r, lang), className="rank-name", title=i18n.name(r, lang)
+                    ),
                     html.Td(value, className="rank-val"),
                     html.Td(i18n.pct(r.intensity_change), className=f"rank-chg flag-{r.flag}"),
                 ]

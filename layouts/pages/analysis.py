@@ -84,12 +84,12 @@ def wan(tonnes: float | None) -> float | None:
 
 def fmt_wan(tonnes: float | None, digits: int = 2) -> str:
     """A mass in 万吨 with two decimals (the seed's format); "—" when not reported. A non-zero
-    value too small for two decimals gets as many more (up to six) as it needs to show."""
+    value below 0.01 keeps two significant digits (up to six decimals): 12 t is "0.0012"."""
     value = wan(tonnes)
     if value is None:
         return "—"
-    while digits < 6 and value != 0 and round(abs(value), digits) == 0:
-        digits += 1
+    if value != 0 and abs(value) < 10**-digits:
+        digits = min(6, 1 - math.floor(math.log10(abs(value))))
     return f"{value:,.{digits}f}".replace("-", "−")
 
 
@@ -254,11 +254,16 @@ def nav_bar(path: str, lang: str) -> html.Nav:
 
 def panel(title: Any, body: Any, *, extra: Any = None, style: Mapping[str, Any] | None = None):
     """A dark card with a title row (and controls on its right)."""
-    head = [html.H2(title, className="m-0", style={"fontSize": "1.05rem", "color": "#e0f2fe"})]
+    head = []
+    if title is not None:
+        head.append(
+            html.H2(title, className="m-0", style={"fontSize": "1.05rem", "color": "#e0f2fe"})
+        )
     if extra is not None:
         head.append(html.Div(extra, className="ms-auto d-flex align-items-center gap-2"))
+    top = [html.Div(head, className="d-flex align-items-center gap-3 mb-2")] if head else []
     return html.Section(
-        [html.Div(head, className="d-flex align-items-center gap-3 mb-2"), body],
+        [*top, body],
         style={
             "background": theme.PANEL,
             "border": f"1px solid {EDGE}",
@@ -339,7 +344,9 @@ def frame(
             nav_bar(path, lang),
             html.Header(
                 [
-                    html.H1(title, className="m-0", style={"fontSize": "1.5rem", "color": "#e0f2fe"}),
+                    html.H1(
+                        title, className="m-0", style={"fontSize": "1.5rem", "color": "#e0f2fe"}
+                    ),
                     html.Span(crumb, className="text-secondary"),
                 ],
                 className="d-flex align-items-baseline gap-3 mb-2",

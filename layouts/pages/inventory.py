@@ -80,7 +80,7 @@ def table_rows(rows: Sequence[Any], top: str, lang: str = "zh") -> list[dict[str
 
 
 def column_defs(lang: str = "zh") -> list[dict[str, Any]]:
-    indent = "{'paddingLeft': (0.6 + 1.3 * params.data.depth) + 'em'}"
+    indent = "({'paddingLeft': (0.6 + 1.3 * params.data.depth) + 'em'})"
     cols: list[dict[str, Any]] = [
         {
             "field": "label",
@@ -187,7 +187,7 @@ def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Di
         className="mb-0",
     )
     body = common.panel(
-        common.tr("nav_inventory", lang),
+        None,
         html.Div(
             [
                 pickers,
@@ -210,4 +210,3 @@ def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Di
         params=params,
         lang=lang,
     )
-

@@ -137,7 +137,7 @@ def test_gas_composition_shares_in_legend_and_total_in_the_middle():
     ]
     fig = figures.gas_composition(rows)
     assert list(fig.data[0].labels) == ["二氧化碳 90.0%", "甲烷 10.0%"]
-    assert fig.layout.annotations[0].text == "<b>1,000.0</b><br>万吨"
+    assert fig.layout.annotations[0].text == "<b>1,000</b><br>万吨"
     en = figures.gas_composition(rows, lang="en")
     assert list(en.data[0].labels) == ["CO₂ 90.0%", "CH₄ 10.0%"]
 
@@ -153,6 +153,20 @@ def test_forecast_draws_history_band_and_dashed_outlook():
     assert band_lo.fill == "tonexty"
     assert outlook.line.dash == "dash"
     assert list(outlook.x) == ["2024", "2025"]
+
+
+def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
+    rows = [sector("2024", c, v) for c, v in (("1", 1.2e9), ("4", -2e8))]
+    fig = figures.sector_trend(rows)
+    assert fig.layout.yaxis.title.text == "亿吨"
+    assert fig.layout.yaxis.tickformat == ","
+    assert list(fig.data[0].y) == [12.0]
+    assert list(fig.data[-1].y) == [10.0]
+
+
+def test_map_leaves_room_for_the_detail_card():
+    fig = figures.choropleth(ROWS, geojson_url="/g.json", period="2024", reserve_right=0.25)
+    assert list(fig.layout.geo.domain.x) == [0.0, 0.75]
 
 
 def test_empty_inputs_give_no_data_messages():

@@ -106,7 +106,7 @@ def test_kpi_row_tiles_and_change_colours():
         "rising",
         "net",
     ]
-    assert texts(tiles[0]) == ["温室气体排放总量", "2,500.0", "万吨", "较2023年 ", "+2.0%"]
+    assert texts(tiles[0]) == ["温室气体排放总量", "2,500", "万吨", "较2023年 ", "+2.0%"]
     assert tiles[0].children[2].children[1].className == "kpi-change bad"
     assert tiles[1].children[2].children[1].className == "kpi-change good"
     assert texts(tiles[3]) == ["强度目标进度", "−6.0%", "", "十四五：2020→2025年 −18% ", "滞后"]
@@ -157,6 +157,16 @@ def test_spark_heights_and_ranking_tables():
     assert texts(tables[0])[1:5] == ["1", "区4", "0.00 万吨", "—"]
     assert texts(tables[1])[1:3] == ["4", "区1"]
     assert texts(tables[2])[1:3] == ["1", "区1"]
+
+
+def test_short_names_and_plan_names():
+    from layouts import i18n
+
+    assert i18n.short_name(Row(name_zh="宁夏回族自治区", name_en="Ningxia"), "zh") == "宁夏"
+    assert i18n.short_name(Row(name_zh="伊犁哈萨克自治州", name_en="Ili"), "zh") == "伊犁哈萨克"
+    assert i18n.short_name(Row(name_zh="瑶海区", name_en="Yaohai"), "zh") == "瑶海区"
+    assert i18n.plan("14th-FYP") == "十四五"
+    assert i18n.plan("14th-FYP", "en") == "14th FYP"
 
 
 def test_map_legend_names_both_periods():
