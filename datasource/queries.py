@@ -22,7 +22,6 @@ from datasource.models import (
     Sector,
     StatRegion,
     StatSectorGas,
-    Target,
 )
 
 METRICS = ("co2e", "co2", "intensity", "intensity_change")
@@ -571,80 +570,51 @@ def target_status(
     target_change: float,
     current_year: int,
     change_so_far: float,
+    forecast_change: float | None = None,
+    forecast_lo80_change: float | None = None,
 ) -> str:
-    """on_track when the cumulative change is at least the straight-line (geometric) path's
-    expected change for the years elapsed; at_risk when within AT_RISK_MARGIN of it;
-    off_track otherwise. Documented in README ("Targets")."""
-    span = target_year - base_year
-    elapsed = min(max(current_year - base_year, 0), span)
-    expected = (1 + target_change) ** (elapsed / span) - 1 if span > 0 else target_change
-    if change_so_far <= expected:
-        return "on_track"
-    if change_so_far <= expected + AT_RISK_MARGIN:
-        return "at_risk"
-    return "off_track"
+    """The traffic light: on_track / at_risk / off_track against the straight-line (geometric)
+    path and, when given, the forecast for the target year. The rule lives in
+    ``datasource.targets.target_status`` and README "Forecasts and targets"."""
+    from datasource import targets
+
+    return targets.target_status(
+        base_year=base_year,
+        target_year=target_year,
+        target_change=target_change,
+        current_year=current_year,
+        change_so_far=change_so_far,
+        forecast_change=forecast_change,
+        forecast_lo80_change=forecast_lo80_change,
+    )
 
 
 def target_progress(
     session: Session, *, region_code: str, plan: str | None = None
 ) -> TargetProgress | None:
-    stmt = select(Target).where(Target.region_code == region_code, Target.metric == "co2_intensity")
-    if plan is not None:
-        stmt = stmt.where(Target.plan == plan)
-    targets = sorted(session.scalars(stmt).all(), key=lambda t: t.target_period)
-    if not targets:
+    """A region's standing against ``plan`` (None: the plan running now); a region without
+    its own target takes its nearest ancestor's, else the national one (datasource.targets,
+    which also gives the richer ``TargetTrack`` with the forecast and the target's source)."""
+    from datasource import targets
+
+    track = targets.progress(session, region_code=region_code, plan=plan)
+    if track is None:
         return None
-    latest = latest_period(session)
-    # the plan running now: the first whose target period is not yet passed, else the last one
-    current = next((t for t in targets if latest and t.target_period >= latest), targets[-1])
-    base = session.get(StatRegion, (region_code, current.base_period))
-    base_value = base.intensity if base else None
-    now_period = min(latest, current.target_period) if latest else None
-    now = session.get(StatRegion, (region_code, now_period)) if now_period else None
-    now_value = now.intensity if now else None
-    target_value = base_value * (1 + current.target_change) if base_value is not None else None
-    if base_value is None or now_value is None or now_period is None:
-        return TargetProgress(
-            region_code,
-            current.plan,
-            current.metric,
-            current.base_period,
-            current.target_period,
-            current.target_change,
-            base_value,
-            target_value,
-            now_period,
-            now_value,
-            None,
-            None,
-            None,
-            "no_data",
-        )
-    change = now_value / base_value - 1
-    years_left = periods.year_of(current.target_period) - periods.year_of(now_period)
-    needed = (target_value / now_value) ** (1 / years_left) - 1 if years_left > 0 else None
-    status = target_status(
-        base_year=periods.year_of(current.base_period),
-        target_year=periods.year_of(current.target_period),
-        target_change=current.target_change,
-        current_year=periods.year_of(now_period),
-        change_so_far=change,
-    )
     return TargetProgress(
-        region_code,
-        current.plan,
-        current.metric,
-        current.base_period,
-        current.target_period,
-        current.target_change,
-        base_value,
-        target_value,
-        now_period,
-        now_value,
-        change,
-        years_left,
-        needed,
-        status,
+        track.region_code,
+        track.plan,
+        track.metric,
+        track.base_period,
+        track.target_period,
+        track.target_change,
+        track.base_value,
+        track.target_value,
+        track.current_period,
+        track.current_value,
+        track.change_so_far,
+        track.years_left,
+        track.needed_annual_rate,
+        track.status,
     )
 
 

@@ -1,0 +1,61 @@
+"""Forecast tables: stored forecasts per region, metric, origin and year; the per-origin model
+parameters and interval calibration the API reuses for on-demand origins; and which rollup
+version the stored forecasts were computed from. Written only by ``datasource.forecast``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datasource.models import Base
+
+
+class Forecast(Base):
+    """One forecast year of one region and metric, made from data up to ``origin``."""
+
+    __tablename__ = "forecast"
+
+    region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)  # co2 / co2e / intensity
+    origin: Mapped[int] = mapped_column(Integer, primary_key=True)  # last year of data used
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    point: Mapped[float] = mapped_column(Float)
+    lo80: Mapped[float] = mapped_column(Float)
+    hi80: Mapped[float] = mapped_column(Float)
+    lo95: Mapped[float] = mapped_column(Float)
+    hi95: Mapped[float] = mapped_column(Float)
+    model: Mapped[str] = mapped_column(String(32))
+    data_version: Mapped[int] = mapped_column(Integer)
+
+
+class ForecastModel(Base):
+    """Per metric, origin and horizon: the pooled model parameters estimated from data up to
+    the origin, and the conformal interval multipliers (k80, k95) from earlier origins."""
+
+    __tablename__ = "forecast_model"
+
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    origin: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(32), primary_key=True)
+    horizon: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alpha: Mapped[float | None] = mapped_column(Float)
+    beta: Mapped[float | None] = mapped_column(Float)
+    phi: Mapped[float | None] = mapped_column(Float)
+    k80: Mapped[float] = mapped_column(Float)
+    k95: Mapped[float] = mapped_column(Float)
+    n_scores: Mapped[int] = mapped_column(Integer)
+    data_version: Mapped[int] = mapped_column(Integer)
+
+
+class ForecastState(Base):
+    """A single row: the rollup version the stored forecasts were computed from."""
+
+    __tablename__ = "forecast_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=-1)
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    series: Mapped[int] = mapped_column(Integer, default=0)
