@@ -963,7 +963,8 @@ def _validate(
     missing = [c for c in required if c not in table.frame.columns]
     for col in missing:
         probs.add(Problem(1, col, f"缺少列 (missing column) {col}"))
-    if missing or probs.count:
+    structural = any(p.line in (None, 1) for p in table.problems)
+    if missing or structural:
         return kind, None, probs
     if table.frame.empty:
         probs.add(Problem(None, None, "空文件: 只有表头, 没有数据行 (empty file: no data rows)"))

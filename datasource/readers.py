@@ -262,12 +262,20 @@ def _sheet_table(sheet) -> Table | None:  # type: ignore[no-untyped-def]
     header: list[str] | None = None
     header_line = 0
     body: list[list[str]] = []
+    sector_at: int | None = None
+    ambiguous: list[Problem] = []
     for number, row in enumerate(rows, start=1):
         cells = [_cell_text(v) for v in row]
         if header is None:
             if any(cells):
                 header, header_line = cells, number
+                canon = [canonical_column(h) for h in header]
+                sector_at = canon.index("sector_code") if "sector_code" in canon else None
             continue
+        if sector_at is not None and sector_at < len(row):
+            value = row[sector_at]
+            if isinstance(value, float | int) and _ambiguous_sector(cells[sector_at]):
+                ambiguous.append(_numeric_sector(number, cells[sector_at]))
         body.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
     if header is None:
         return None
@@ -278,7 +286,25 @@ def _sheet_table(sheet) -> Table | None:  # type: ignore[no-untyped-def]
         pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
     )
     lines = np.arange(len(frame), dtype=np.int64) + header_line + 1
-    return _finish(frame, lines, encoding="xlsx", sheet=sheet.title)
+    table = _finish(frame, lines, encoding="xlsx", sheet=sheet.title)
+    table.problems.extend(ambiguous)
+    return table
+
+
+def _numeric_sector(line: int, code: str) -> Problem:
+    return Problem(
+        line,
+        "sector_code",
+        f"排放源代码 {code} 在 Excel 中存成了数字, 无法区分 {code} 与 {code}0 "
+        "(sector code stored as a number); 请把该列设为文本格式 (format the column as text)",
+    )
+
+
+def _ambiguous_sector(text: str) -> bool:
+    """A number such as 2.1 that Excel may have shortened from the code 2.10."""
+    from datasource.reference import sector_map
+
+    return f"{text}0" in sector_map()
 
 
 def _finish(

@@ -219,6 +219,23 @@ CASES = [
         ["第 3 行 [value]: 不是数字 (not a number): 'n/a'"],
     ),
     (
+        "xlsx_sector_code_as_number",
+        "a.xlsx",
+        xlsx_bytes(
+            {
+                "排放": [
+                    ["region_code", "period", "sector_code", "gas", "value", "unit"],
+                    [340102, 2024, 2.1, "CO2", 1, "t"],
+                    [340102, 2024, 1.2, "CH4", 1, "t"],
+                ]
+            }
+        ),
+        [
+            "第 2 行 [sector_code]: 排放源代码 2.1 在 Excel 中存成了数字, 无法区分 2.1 与 2.10 "
+            "(sector code stored as a number); 请把该列设为文本格式 (format the column as text)"
+        ],
+    ),
+    (
         "gdp_constant_without_base_year",
         "i.csv",
         csv(
