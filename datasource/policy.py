@@ -524,7 +524,9 @@ def _contains(column: ColumnElement, term: str, pg: bool) -> ColumnElement[bool]
 def _like_match(terms: Iterable[str], pg: bool) -> tuple[list[ColumnElement[bool]], ColumnElement]:
     conds, score = [], literal(0.0)
     for term in terms:
-        hits = {name: _contains(func.coalesce(getattr(D, name), ""), term, pg) for name in _WEIGHTS}
+        # bare columns (no coalesce), so the trigram GIN indexes serve the match; a NULL
+        # 文号 makes its OR branch NULL, which neither matches nor scores
+        hits = {name: _contains(getattr(D, name), term, pg) for name in _WEIGHTS}
         conds.append(or_(*hits.values()))
         for name, hit in hits.items():
             score = score + case((hit, float(_WEIGHTS[name])), else_=0.0)
