@@ -34,7 +34,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         Output(ids.INV_REGION, "value"),
         Output(ids.INV_YEAR, "value"),
         Output(ids.INV_APPLIED, "data"),
-        Input(ids.PARAMS, "data"),
+        Input(ids.params(page.PAGE), "data"),
         Input(ids.INV_QUERY, "n_clicks"),
         Input(ids.INV_RESET, "n_clicks"),
         State(ids.INV_REGION, "value"),
@@ -66,11 +66,11 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
     @app.callback(
         Output(ids.INV_GRID, "rowData"),
         Output(ids.INV_CAPTION, "children"),
-        Output(ids.URL, "search"),
-        Output(ids.LANG_LINK, "href"),
+        Output(ids.url(page.PAGE), "search"),
+        Output(ids.lang_link(page.PAGE), "href"),
         Input(ids.INV_APPLIED, "data"),
         Input(ids.INV_TABS, "active_tab"),
-        State(ids.PARAMS, "data"),
+        State(ids.params(page.PAGE), "data"),
     )
     def refresh_inventory(applied, tab, params):  # noqa: ANN001, ANN202
         lang = lang_of(params)
@@ -93,10 +93,10 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         return rows, page.caption(name, year, inv.derived, lang), search, href
 
     @app.callback(
-        Output(ids.DOWNLOAD, "data"),
+        Output(ids.download(page.PAGE), "data"),
         Input(ids.INV_EXPORT, "n_clicks"),
         State(ids.INV_APPLIED, "data"),
-        State(ids.PARAMS, "data"),
+        State(ids.params(page.PAGE), "data"),
         prevent_initial_call=True,
     )
     def export_inventory(clicks, applied, params):  # noqa: ANN001, ANN202

@@ -3,15 +3,40 @@ ids.py until the lead merges them). Kebab-case values prefixed ``an-``, UPPER_CA
 
 from __future__ import annotations
 
-# shared by every analysis page (only one page is on screen at a time)
-URL = "an-url"
-PARAMS = "an-params"  # static per page load: {"lang": ..., **query values}
-LANG_LINK = "an-lang-link"
-ALERT = "an-alert"
-DOWNLOAD = "an-download"
-GWP = "an-gwp"
-REGION = "an-region"  # the one region a page is about
-YEAR = "an-year"
+PAGES = ("regions", "sectors", "gases", "inventory")
+
+
+# Every page has its own copy of the common widgets, so that all pages' callbacks can be
+# registered on one app (the lead's router) without two callbacks sharing an output.
+def url(page: str) -> str:
+    return f"an-{page}-url"
+
+
+def params(page: str) -> str:
+    """Static per page load: {"lang": ..., **the URL's query values}."""
+    return f"an-{page}-params"
+
+
+def lang_link(page: str) -> str:
+    return f"an-{page}-lang-link"
+
+
+def download(page: str) -> str:
+    return f"an-{page}-download"
+
+
+def region(page: str) -> str:
+    """The one region a page is about."""
+    return f"an-{page}-region"
+
+
+def year(page: str) -> str:
+    return f"an-{page}-year"
+
+
+def gwp(page: str) -> str:
+    return f"an-{page}-gwp"
+
 
 # /analysis/regions
 COMPARE = "an-compare-regions"  # several regions to compare

@@ -221,7 +221,7 @@ def graph(id_: str, lang: str, height: str = "100%") -> dcc.Graph:
     return dcc.Graph(id=id_, config=graph_config(lang), style={"height": height})
 
 
-def nav_bar(path: str, lang: str) -> html.Nav:
+def nav_bar(path: str, lang: str, page: str) -> html.Nav:
     """Links to the wall and every analysis page; the current one highlighted."""
     suffix = "?lang=en" if lang == "en" else ""
     links = [
@@ -240,7 +240,7 @@ def nav_bar(path: str, lang: str) -> html.Nav:
     links.append(
         html.A(
             tr("lang_switch", lang),
-            id=ids.LANG_LINK,
+            id=ids.lang_link(page),
             href="?lang=zh" if lang == "en" else "?lang=en",
             className="btn btn-outline-info btn-sm ms-auto",
         )
@@ -322,11 +322,12 @@ def radio(id_: str, options: Sequence[tuple[str, str]], value: str) -> dbc.Radio
     )
 
 
-def gwp_radio(value: str) -> dbc.RadioItems:
-    return radio(ids.GWP, [(g, g) for g in GWP_SETS], value)
+def gwp_radio(page: str, value: str) -> dbc.RadioItems:
+    return radio(ids.gwp(page), [(g, g) for g in GWP_SETS], value)
 
 
 def frame(
+    page: str,
     path: str,
     title: str,
     crumb: str,
@@ -338,10 +339,10 @@ def frame(
     """The page: location and stores, navigation, title with breadcrumb, alert line, body."""
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.PARAMS, data={"lang": lang, **dict(params)}),
-            dcc.Download(id=ids.DOWNLOAD),
-            nav_bar(path, lang),
+            dcc.Location(id=ids.url(page), refresh=False),
+            dcc.Store(id=ids.params(page), data={"lang": lang, **dict(params)}),
+            dcc.Download(id=ids.download(page)),
+            nav_bar(path, lang, page),
             html.Header(
                 [
                     html.H1(
@@ -351,7 +352,6 @@ def frame(
                 ],
                 className="d-flex align-items-baseline gap-3 mb-2",
             ),
-            html.Div(id=ids.ALERT, className="text-warning", role="status"),
             *body,
         ],
         className="analysis-page",

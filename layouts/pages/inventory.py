@@ -17,6 +17,7 @@ from dash import dcc, html
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
 
+PAGE = "inventory"
 PATH = "/inventory"
 QUERY_KEYS = ("region", "year", "tab")
 # the seed's tab order (the guideline's: LULUCF last), by top-level sector code
@@ -203,6 +204,7 @@ def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Di
         else "Data / GHG inventory"
     )
     return common.frame(
+        PAGE,
         PATH,
         common.tr("nav_inventory", lang),
         crumb,

@@ -123,3 +123,31 @@ def test_pool_rolls_up_to_the_numbers_the_page_tests_expect(tmp_path):
     assert anhui.co2 == pytest.approx(30e6 + 5e6 + 12e6 + 8e6 + 0.1e6 + 10e6)
     assert bengbu_sar.co2e == pytest.approx(2_100_000.0)
     assert bengbu_ar5.co2e == pytest.approx(2_800_000.0)
+
+
+def start_page(dash_duo, tmp_path, path: str, params: dict, lang: str = "zh", engine=None):
+    """Serve one analysis page (as the lead's router will: its build(), with every analysis
+    page's callbacks registered on the app) over the hand-worked pool, at 1920x1080."""
+    import dash
+
+    from callbacks import analysis as analysis_callbacks
+    from dashboard.config import Settings
+    from datasource.engine import make_sessions
+    from layouts import theme
+    from layouts.pages import analysis as common
+
+    engine = engine or make_pool(tmp_path / "pool.sqlite")
+    settings = Settings(database_url=str(engine.url), root_region="340000", run_scheduler=False)
+    theme.install()
+    app = dash.Dash(__name__, assets_folder=ASSETS, suppress_callback_exceptions=True)
+    app.layout = common.pages()[path](settings, params, lang)
+    analysis_callbacks.register(app, sessions=make_sessions(engine), settings=settings)
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
+    )
+    dash_duo.start_server(app)
+    return engine
+
+
+ASSETS = "/work/main/assets"

@@ -7,39 +7,22 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import dash
 import pytest
 from dash.testing.wait import until
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
-from test_analysis_pool import make_pool
+from test_analysis_pool import start_page
 
-from callbacks import analysis_inventory
-from dashboard.config import Settings
-from datasource.engine import make_sessions
 from layouts import ids_analysis as ids
-from layouts import theme
 from layouts.pages import inventory as page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"
-ASSETS = "/work/main/assets"
 GAS_COLS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6")
 
 
 def start(dash_duo, tmp_path, params, lang="zh"):
-    engine = make_pool(tmp_path / "pool.sqlite")
-    settings = Settings(database_url=str(engine.url), root_region="340000", run_scheduler=False)
-    theme.install()
-    app = dash.Dash(__name__, assets_folder=ASSETS, suppress_callback_exceptions=True)
-    app.layout = page.build(settings, params, lang)
-    analysis_inventory.register(app, sessions=make_sessions(engine), settings=settings)
-    dash_duo.driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
-    )
-    dash_duo.start_server(app)
-    return engine
+    return start_page(dash_duo, tmp_path, page.PATH, params, lang)
 
 
 READ_GRID = """
