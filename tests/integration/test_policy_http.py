@@ -207,3 +207,63 @@ def test_create_user_refuses_duplicates_and_short_passwords(engine, sessions):
         auth.create_user(engine, "ops2", "short")
     with sessions() as s:
         assert policy.get_user(s, "ops").password_hash.startswith("$argon2id$")
+
+
+def _dash_app(sessions):
+    import dash
+    from dash import dcc, html
+
+    from callbacks import policy as policy_callbacks
+    from layouts.pages import policy as page
+
+    settings = Settings(secret_key="test-key")
+    app = dash.Dash(__name__, suppress_callback_exceptions=True)
+    app.layout = html.Div([dcc.Location(id="url"), page.build(settings, {}, "zh")])
+    policy_callbacks.register(app, sessions=sessions, settings=settings)
+    policy_routes.register(app.server, sessions=sessions, settings=settings)
+    return app
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "message", "hidden"),
+    [
+        (None, None, "无权限：仅管理员可隐藏文件", False),
+        ("reader", "reader password", "无权限：仅管理员可隐藏文件", False),
+        ("admin", "correct horse battery", "文件已隐藏", True),
+    ],
+)
+def test_the_page_hide_button_checks_the_role_on_the_server(
+    engine, sessions, user, password, message, hidden
+):
+    auth.create_user(engine, "admin", "correct horse battery", role="admin")
+    auth.create_user(engine, "reader", "reader password", role="viewer")
+    with sessions() as s, s.begin():
+        doc_id = policy.create_document(s, DOC, actor="seed")
+    app = _dash_app(sessions)
+    client = app.server.test_client()
+    if user:
+        assert _login(client, user, password).status_code == 200
+    hide = next(
+        c
+        for c in client.get("/_dash-dependencies").json
+        if c["inputs"] == [{"id": "policy-hide", "property": "n_clicks"}]
+    )
+    # "..policy-message.children...policy-doc-store.data@<hash>..": allow_duplicate's suffix
+    store_prop = hide["output"].strip(".").split("...")[1].split(".", 1)[1]
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": hide["output"],
+            "outputs": [
+                {"id": "policy-message", "property": "children"},
+                {"id": "policy-doc-store", "property": store_prop},
+            ],
+            "inputs": [{"id": "policy-hide", "property": "n_clicks", "value": 1}],
+            "changedPropIds": ["policy-hide.n_clicks"],
+            "state": [{"id": "policy-doc-store", "property": "data", "value": doc_id}],
+        },
+    )
+    assert response.status_code == 200
+    assert response.json["response"]["policy-message"]["children"] == message
+    with sessions() as s:
+        assert (policy.get_document(s, doc_id) is None) is hidden
