@@ -56,7 +56,7 @@ from geo.regions import COUNTRY_CODE, data_root, load_regions, region_index
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1  # bump when the file layout or content rules change: forces a rebuild
+FORMAT_VERSION = 2  # bump when the file layout or content rules change: forces a rebuild
 TOLERANCES = {"country": 0.02, "province": 0.005, "city": 0.002}
 COUNTIES_TOLERANCES = {"country": 0.05, "province": 0.005}
 DECIMALS = 4

@@ -51,16 +51,21 @@ def load_regions() -> tuple[RegionRecord, ...]:
     finally:
         con.close()
     best: dict[str, tuple[str, str]] = {}  # code -> (level, name)
-    prov_code: dict[str, str] = {}
+    prov_code = {p: _code(path) for p, _c, _d, path, lv in rows if _LEVELS[lv] == "province"}
     city_code: dict[tuple[str, str], str] = {}
     for province, city, district, path, level_zh in rows:
         level = _LEVELS[level_zh]
         code = _code(path)
+        if level == "city" and city == province:
+            # a municipality's city record (北京市 110100 under 北京市 110000): one polygon
+            # the size of the province. Its districts hang directly under the province, as
+            # Chongqing's do, so a click on Beijing drills straight to its districts.
+            city_code[(province, city)] = prov_code[province]
+            continue
         if level == "country":
             name = "全国"
         elif level == "province":
             name = province
-            prov_code[province] = code
         elif level == "city":
             name = city
             city_code[(province, city)] = code
@@ -72,7 +77,7 @@ def load_regions() -> tuple[RegionRecord, ...]:
     for province, city, _district, path, level_zh in rows:
         code = _code(path)
         level = _LEVELS[level_zh]
-        if best[code][0] != level or code in parents:
+        if code not in best or best[code][0] != level or code in parents:
             continue
         if level == "country":
             parents[code] = None

@@ -40,10 +40,11 @@ def test_build_writes_every_layer_once_and_reports_it(geo_cache, tmp_path):
     assert not layers.is_built(tmp_path)
     assert layers.is_built(geo_cache)
     report = layers.build_all(geo_cache)  # already built: returns at once
-    # 366 parents with children + 33 provinces' counties + the country's counties + dashes
-    assert report.files == 401
+    # 363 parents with children (municipal districts hang on the province)
+    # + 33 provinces' counties + the country's counties + dashes
+    assert report.files == 398
     assert report.seconds == 0.0
-    assert len(_parents()) == 366
+    assert len(_parents()) == 363
     assert report.sizes["layer/100000.json"] == (
         layers.layer_file(geo_cache, COUNTRY_CODE).stat().st_size,
         Path(f"{layers.layer_file(geo_cache, COUNTRY_CODE)}.gz").stat().st_size,
@@ -62,7 +63,7 @@ def test_every_region_has_exactly_one_feature_in_its_parents_layer(geo_cache):
             seen[code] = parent
     regions = {r.code for r in load_regions()}
     assert set(seen) == regions - {COUNTRY_CODE}
-    assert len(seen) == 3240
+    assert len(seen) == 3237
 
 
 def test_national_layer_holds_every_province_including_taiwan_hong_kong_macau(geo_cache):
@@ -108,7 +109,7 @@ def _all_files(root: Path) -> list[Path]:
 
 def test_no_feature_is_empty_or_invalid(geo_cache):
     files = _all_files(geo_cache)
-    assert len(files) == 400
+    assert len(files) == 397
     for path in files:
         for feature in _read(path)["features"]:
             geom = shape(feature["geometry"])
