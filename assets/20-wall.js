@@ -56,6 +56,34 @@
     return [{ code: code, s: current.s || s }, searchFor(code, page, search)];
   }
 
+  /* Fetch the layers a click on this map may need next, one at a time while the browser is
+     idle, into plotly's own GeoJSON cache: the drill-down then draws without a round trip. */
+  var queue = [];
+  function pump() {
+    var url = queue.shift();
+    if (!url) { return; }
+    var assets = window.PlotlyGeoAssets;
+    if (!assets || assets[url]) { schedule(); return; }
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) { if (doc && !assets[url]) { assets[url] = doc; } })
+      .catch(function () { /* a missed prefetch only means a normal fetch later */ })
+      .then(schedule);
+  }
+  function schedule() {
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    idle(pump, { timeout: 2000 });
+  }
+  function prefetch(figure) {
+    var urls = figure && figure.layout && figure.layout.meta && figure.layout.meta.prefetch;
+    if (Array.isArray(urls)) {
+      var idle = queue.length === 0;
+      queue = urls.slice();
+      if (idle) { setTimeout(schedule, 1500); }
+    }
+    return window.dash_clientside.no_update;
+  }
+
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.carbonwall = { focus: focus };
+  window.dash_clientside.carbonwall = { focus: focus, prefetch: prefetch };
 })();

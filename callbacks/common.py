@@ -20,6 +20,7 @@ class Deps:
     state: Any  # dashboard.wall_state.WallState (duck-typed: callbacks never import dashboard)
     settings: Any
     dashes: Any  # () -> list of (lon, lat) lines, the South China Sea dashes
+    has_layer: Any = None  # (code) -> bool: is there a map layer of this region's children?
 
 
 def lang_of(page: dict | None) -> str:

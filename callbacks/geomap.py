@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State
 
 from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, scale_of
 from layouts import figures, ids, panels
@@ -48,6 +48,10 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
         reserve_right=DETAIL_CARD_SHARE if code != deps.settings.root_region else 0.0,
         uirevision=layer,
     )
+    if deps.has_layer is not None:  # the layers a click may need next, fetched while idle
+        fig.layout.meta = {
+            "prefetch": [geojson_url(r.code) for r in rows if deps.has_layer(r.code)]
+        }
     prev = next((r.prev_period for r in rows if r.prev_period), None)
     return fig, panels.map_legend(now, prev, lang=lang)
 
@@ -62,3 +66,9 @@ def register(app: Dash, deps: Deps) -> None:
     )
     def refresh_map(focus, _version, page):
         return panel(deps, "map", focus, page, build)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="carbonwall", function_name="prefetch"),
+        Output(ids.PREFETCH, "data"),
+        Input(ids.MAP, "figure"),
+    )

@@ -80,6 +80,20 @@ def _dashes_loader(cache_dir: Path):  # type: ignore[no-untyped-def]
     return load
 
 
+def _layer_checker(cache_dir: Path):  # type: ignore[no-untyped-def]
+    """code -> whether the geo cache has a layer of its children (cached per process)."""
+
+    @functools.lru_cache(maxsize=8192)
+    def has_layer(code: str) -> bool:
+        try:
+            from geo import layers
+        except ImportError:
+            return False
+        return Path(layers.layer_file(cache_dir, code)).is_file()
+
+    return has_layer
+
+
 def _register_geo(app: Dash, settings: Settings) -> None:
     try:
         from dashboard import geo_routes
@@ -131,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     app.layout = layout
     deps = Deps(
+        has_layer=_layer_checker(Path(settings.geo_cache_dir)),
         sessions=sessions,
         state=state,
         settings=settings,

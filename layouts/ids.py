@@ -40,3 +40,4 @@ def kpi(metric: str) -> dict[str, str]:
 
 MAP_LEGEND = "map-legend"
 NOTICE = "notice-line"  # calm messages about the focus (unknown region code)
+PREFETCH = "prefetch-store"  # map layers fetched ahead of a click (browser side only)

@@ -84,6 +84,7 @@ def build(
                     dcc.Store(id=ids.PAGE, data=page_data(settings, lang=lang, kiosk=kiosk)),
                     dcc.Store(id=ids.FOCUS),
                     dcc.Store(id=ids.VERSION, data=version),
+                    dcc.Store(id=ids.PREFETCH),
                     dcc.Interval(id=ids.REFRESH, interval=settings.refresh_seconds * 1000),
                     dcc.Interval(
                         id=ids.KIOSK,
