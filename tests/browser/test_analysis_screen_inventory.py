@@ -153,9 +153,9 @@ def test_inv002_state_from_url_and_xlsx_export(dash_duo, tmp_path):
         "六氟化硫(万吨CO₂e)",
     )
     by_label = {r[0]: r[1:] for r in energy[2:]}
-    assert by_label["能源活动"][:3] == pytest.approx((4500.0, 1.2, 0.15))
+    assert by_label["能源活动"][:3] == pytest.approx((3700.0, 1.2, 0.15))
     assert by_label["能源活动"][3:] == ("—", "—", "—")
-    assert by_label["1.1.1电力生产"][0] == pytest.approx(2800.0)
+    assert by_label["1.1.1电力生产"][0] == pytest.approx(2000.0)
     assert by_label["1.1.3固体燃料"][0] == 0
     assert by_label["1.2农、林、牧、渔业"] == ("—",) * 6
     assert [r[0] for r in energy[2:6]] == [
