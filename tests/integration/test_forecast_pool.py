@@ -140,33 +140,32 @@ def test_stored_forecasts_are_ordered_and_exact_on_exact_growth(pool):
     assert all(p.lo95 == pytest.approx(p.point) == pytest.approx(p.hi95) for p in short)
     assert [round(p.point, 6) for p in before][:2] == [133.1, 146.41]
     assert before[0].origin == 2023 and before[0].data_version == 1
-    assert {p.model for p in county} == {"ets_pooled"}
+    assert {p.model for p in county} == {"ets_drift"}
     for p in county:
         assert p.lo95 <= p.lo80 <= p.point <= p.hi80 <= p.hi95
     assert none == []
 
 
-def test_an_origin_computed_on_demand_matches_what_the_job_stored(pool):
+@pytest.mark.parametrize("metric", ["co2e", "intensity"])
+def test_an_origin_computed_on_demand_matches_what_the_job_stored(pool, metric):
     with Session(pool) as s:
-        kept = forecast.stored(s, region_code="340102", metric="intensity", origin=2024)
+        kept = forecast.stored(s, region_code="340102", metric=metric, origin=2024)
     with Session(pool) as s, s.begin():
         s.execute(delete(Forecast).where(Forecast.origin == 2024))
     with Session(pool) as s:
-        again = forecast.forecast_for_origin(
-            s, region_code="340102", metric="intensity", origin=2024
-        )
-        older = forecast.forecast_for_origin(
-            s, region_code="340102", metric="intensity", origin=2016
-        )
+        again = forecast.forecast_for_origin(s, region_code="340102", metric=metric, origin=2024)
+        older = forecast.forecast_for_origin(s, region_code="340102", metric=metric, origin=2016)
         params = s.scalar(select(func.count()).select_from(ForecastModel))
+    assert [p.model for p in again] == [p.model for p in kept]
     assert [p.year for p in again] == [p.year for p in kept]
     for a, b in zip(again, kept, strict=True):
         assert a.point == pytest.approx(b.point, rel=1e-9)
         assert a.lo80 == pytest.approx(b.lo80, rel=1e-9)
         assert a.hi95 == pytest.approx(b.hi95, rel=1e-9)
     assert [p.year for p in older] == list(range(2017, 2031))
-    # 3 metrics x origins 2010..2024 x 2 models x 5 horizons
-    assert params == 3 * 15 * 2 * 5
+    # origins 2010..2024 x 5 horizons x (ets_drift and drift for co2 and co2e, drift for
+    # intensity)
+    assert params == 15 * 5 * (2 + 2 + 1)
     with Session(pool) as s, pytest.raises(forecast.NotEnoughHistory):
         forecast.forecast_for_origin(s, region_code="340202", metric="co2", origin=2022)
 

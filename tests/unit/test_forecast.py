@@ -88,7 +88,7 @@ def test_pooled_ets_recovers_a_known_trend_with_ordered_intervals():
     panel = _panel(rows)
     result = fc.forecast_metric(panel, "co2", version=3)
     latest = [r for r in result.forecasts if r["origin"] == 2024]
-    assert {r["model"] for r in latest} == {"ets_pooled"}
+    assert {r["model"] for r in latest} == {"ets_drift"}  # CHOSEN["co2"]
     assert sorted({r["year"] for r in latest}) == list(range(2025, 2031))
     assert {r["origin"] for r in result.forecasts} == {2023, 2024}
     assert {r["data_version"] for r in result.forecasts} == {3}
@@ -114,7 +114,7 @@ def test_short_series_fall_back_to_drift_and_too_short_get_nothing():
     models = {r["region_code"]: r["model"] for r in latest}
     assert models["000000"] == "drift"
     assert "000001" not in models
-    assert models["000002"] == "ets_pooled"
+    assert models["000002"] == "ets_drift"
     assert result.series == 34
 
 
@@ -135,7 +135,16 @@ def test_backtest_report_structure():
     assert list(table[0]) == ["metric", "model", "horizon", "n", "smape", "cover80", "cover95"]
     assert {(r["model"], r["horizon"]) for r in table} == {
         (m, h)
-        for m in ("naive", "drift", "ets_pooled", "ets_pooled+cal", "ets_local")
+        for m in (
+            "naive",
+            "drift",
+            "drift+cal",
+            "ets_pooled",
+            "ets_pooled+cal",
+            "ets_drift",
+            "ets_drift+cal",
+            "ets_local",
+        )
         for h in (1, 2, 3)
     }
     by = {(r["model"], r["horizon"]): r for r in table}
@@ -146,7 +155,8 @@ def test_backtest_report_structure():
         assert 0 <= r["cover80"] <= r["cover95"] <= 1
         assert r["smape"] >= 0
     text = report.render()
-    assert "ets_pooled+cal" in text and "sMAPE" in text
+    assert "ets_drift+cal" in text and "sMAPE" in text
+    assert report.chosen == {"co2": "ets_drift", "co2e": "ets_drift", "intensity": "drift"}
 
 
 def test_unknown_model_and_metric_are_errors():
@@ -154,3 +164,15 @@ def test_unknown_model_and_metric_are_errors():
         fc.predict("arima", np.zeros((1, 5)), 4, 2)
     with pytest.raises(ValueError, match="unknown metric"):
         fc._check_metric("gdp")
+
+
+def test_damped_trend_alone_on_a_known_trend():
+    rows = _trend_panel(noise=0.01)
+    y = np.log(rows)
+    alpha, beta, phi = fc.fit_pooled(y, 19)
+    assert 0.01 <= alpha <= 0.99 and 0 <= beta <= alpha and 0.8 <= phi <= 0.98
+    point, se, ok = fc.ets_predict(y, 19, 1, (alpha, beta, phi))
+    assert ok.all() and (se > 0).all()
+    for i in range(40):
+        slope, intercept = np.polyfit(np.arange(20), y[i], 1)
+        assert math.exp(point[i, 0]) == pytest.approx(math.exp(intercept + slope * 20), rel=0.02)
