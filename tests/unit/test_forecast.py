@@ -144,6 +144,7 @@ def test_backtest_report_structure():
             "ets_drift",
             "ets_drift+cal",
             "ets_local",
+            "drift@local",
         )
         for h in (1, 2, 3)
     }
