@@ -226,6 +226,9 @@ def fit_pooled(y: np.ndarray, o: int, *, max_rows: int = 1000) -> tuple[float, f
         options={"maxiter": 60},
     )
     alpha, ratio, phi = (float(v) for v in res.x)
+    if not all(math.isfinite(v) for v in (alpha, ratio, phi)):
+        log.warning("pooled ETS fit failed at column %d; using default parameters", o)
+        return (0.5, 0.1, 0.9)
     return (alpha, alpha * ratio, phi)
 
 
@@ -610,7 +613,14 @@ def _forecast_rows(
     origin_year = int(panel.years[o])
     out = []
     for i in range(len(panel.codes)):
-        found = next(((n, pred, k) for n, pred, k in candidates if pred[2][i]), None)
+        found = next(
+            (
+                (n, pred, k)
+                for n, pred, k in candidates
+                if pred[2][i] and np.isfinite(pred[0][i]).all() and np.isfinite(pred[1][i]).all()
+            ),
+            None,
+        )  # a model that failed on this row (non-finite output) hands it to the next one
         if found is None:
             continue
         name, pred, (k80, k95) = found

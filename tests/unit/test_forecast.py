@@ -177,3 +177,16 @@ def test_damped_trend_alone_on_a_known_trend():
     for i in range(40):
         slope, intercept = np.polyfit(np.arange(20), y[i], 1)
         assert math.exp(point[i, 0]) == pytest.approx(math.exp(intercept + slope * 20), rel=0.02)
+
+
+def test_a_row_a_model_fails_on_goes_to_the_next_model():
+    panel = _panel(_trend_panel(n=2))
+    good = (np.log(np.ones((2, 3))), np.full((2, 3), 0.1), np.array([True, True]))
+    broken = (np.full((2, 3), np.nan), np.full((2, 3), np.nan), np.array([True, False]))
+    k = (np.full(3, fc.Z80), np.full(3, fc.Z95))
+    rows = fc._forecast_rows(panel, "co2", 19, [("ets_drift", broken, k), ("drift", good, k)], 1)
+    assert [(r["region_code"], r["model"]) for r in rows] == [("000000", "drift")] * 3 + [
+        ("000001", "drift")
+    ] * 3
+    assert rows[0]["point"] == 1.0
+    assert rows[0]["hi80"] == pytest.approx(math.exp(fc.Z80 * 0.1))
