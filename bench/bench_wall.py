@@ -247,17 +247,19 @@ def browser_part(shots: Path | None) -> list[tuple[str, str]]:
         if shots:
             shots.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(shots / "wall-national-1920x1080.png"))
-        clicks = []
-        for code in ("440000", "340000", "510000", "320000", "650000"):
-            driver.get(url)
-            _wait(driver, "return window.cwDrawn")
-            clicks.append(driver.execute_async_script(CLICK_JS, code))
-        rows.append(
-            (
-                f"map click to every panel updated (n={len(clicks)})",
-                f"median {statistics.median(clicks):.0f} ms, max {max(clicks):.0f} ms",
+        for settle in (0.0, 4.0):
+            clicks = []
+            for code in ("440000", "340000", "510000", "320000", "650000"):
+                driver.get(url)
+                _wait(driver, "return window.cwDrawn")
+                time.sleep(settle)  # a viewer looks before clicking; the idle prefetch runs
+                clicks.append(driver.execute_async_script(CLICK_JS, code))
+            rows.append(
+                (
+                    f"map click to every panel updated, {settle:.0f} s after drawn (n=5)",
+                    f"median {statistics.median(clicks):.0f} ms, max {max(clicks):.0f} ms",
+                )
             )
-        )
         if shots:
             time.sleep(0.3)
             driver.save_screenshot(str(shots / "wall-national-drill-1920x1080.png"))
@@ -280,7 +282,8 @@ def _wait(driver, script, timeout=30.0):
         if value:
             return value
         time.sleep(0.05)
-    raise TimeoutError(script)
+    logs = driver.get_log("browser")
+    raise TimeoutError(f"{script}: {driver.current_url} {logs[-5:]}")
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ class WallState:
         self.sessions = sessions
         self.scheduled = False  # True once a poller job keeps it fresh
         self.on_change: Callable[[], None] | None = None  # run by the poller when it moved
+        self._warmed: int | None = None
         self._snapshot: Snapshot | None = None
         self._poll_lock = threading.Lock()
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
@@ -51,42 +52,43 @@ class WallState:
 
     def poll(self, *, warm: bool = False) -> Snapshot:
         """Read the data version (cheap); re-read the latest period only when it moved.
-        `warm` (the poller's own call) also runs on_change then, outside any request."""
+        `warm` (the poller's own call) then runs on_change once per version, outside the lock
+        and outside any request."""
         if not self._poll_lock.acquire(blocking=False):  # overlapping polls are skipped
+            if self._snapshot is None:
+                with self._poll_lock:  # the first poll is under way: wait for it
+                    pass
             return self.snapshot()
         try:
-            old = self._snapshot
-            try:
-                with self.sessions() as session:
-                    dv = queries.data_version(session)
-                    if old is None or old.version != dv.rollup_version or old.period is None:
-                        period = queries.latest_period(session)
-                    else:
-                        period = old.period
-            except SQLAlchemyError:
-                log.warning(
-                    "data version poll failed; keeping the last good snapshot", exc_info=True
-                )
-                base = old or Snapshot(-1, None, None, time.time(), False)
-                self._snapshot = Snapshot(
-                    base.version, base.period, base.updated_at, base.ok_at, True
-                )
-                return self._snapshot
-            moved = old is None or old.version != dv.rollup_version
-            if moved:
-                log.info("data version now %d (rollup %d)", dv.version, dv.rollup_version)
-            self._snapshot = Snapshot(dv.rollup_version, period, dv.rollup_at, time.time(), False)
-            if moved and warm and self.on_change is not None:
-                self._run_on_change()
-            return self._snapshot
+            snap = self._read()
         finally:
             self._poll_lock.release()
+        if warm and not snap.error and self.on_change is not None and self._warmed != snap.version:
+            self._warmed = snap.version
+            try:
+                self.on_change()
+            except SQLAlchemyError:
+                log.warning("warming the panels failed; they are built on demand", exc_info=True)
+        return snap
 
-    def _run_on_change(self) -> None:
+    def _read(self) -> Snapshot:
+        old = self._snapshot
         try:
-            self.on_change()  # type: ignore[misc]
+            with self.sessions() as session:
+                dv = queries.data_version(session)
+                if old is None or old.version != dv.rollup_version or old.period is None:
+                    period = queries.latest_period(session)
+                else:
+                    period = old.period
         except SQLAlchemyError:
-            log.warning("warming the panels failed; they will be built on demand", exc_info=True)
+            log.warning("data version poll failed; keeping the last good snapshot", exc_info=True)
+            base = old or Snapshot(-1, None, None, time.time(), False)
+            self._snapshot = Snapshot(base.version, base.period, base.updated_at, base.ok_at, True)
+            return self._snapshot
+        if old is None or old.version != dv.rollup_version:
+            log.info("data version now %d (rollup %d)", dv.version, dv.rollup_version)
+        self._snapshot = Snapshot(dv.rollup_version, period, dv.rollup_at, time.time(), False)
+        return self._snapshot
 
     def snapshot(self) -> Snapshot:
         """The last known snapshot; polls once if there is none yet."""
@@ -116,6 +118,7 @@ def start_poller(state: WallState, *, seconds: int):  # type: ignore[no-untyped-
     """A BackgroundScheduler in this worker polling the data version now and every `seconds`."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # a line per run is noise
     scheduler = BackgroundScheduler(daemon=True)
     scheduler.add_job(
         functools.partial(state.poll, warm=True),
