@@ -64,7 +64,13 @@ def sector_name(code: str, lang: str = "zh", fallback: str = "") -> str:
 def _layout(**extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "traceorder": "normal",  # stacked traces would list the top one first
+        },
         "hovermode": "x unified",
         "uirevision": "keep",
     }
