@@ -170,9 +170,11 @@ def _stat_region(conn: Connection) -> int:
         conn.execute(text("SELECT code, parent_code, level FROM region")).all(),
         columns=["region_code", "parent_code", "level"],
     )
-    own = {
+    # derived = the region-period's figures came from its children (far fewer rows to scan
+    # than the region-periods with own records)
+    derived = {
         (r.region_code, r.period)
-        for r in conn.execute(text("SELECT DISTINCT region_code, period FROM emission"))
+        for r in conn.execute(text("SELECT DISTINCT region_code, period FROM derived_emission"))
     }
     stats = emission_stats(gas)
     indicators = pd.DataFrame(
@@ -184,9 +186,8 @@ def _stat_region(conn: Connection) -> int:
     econ = economic_stats(indicators, regions)
     frame = stats.merge(econ, on=["region_code", "period"], how="left")
     frame = frame.merge(regions[["region_code", "parent_code"]], on="region_code", how="left")
-    frame["derived"] = [
-        (c, p) not in own for c, p in zip(frame.region_code, frame.period, strict=True)
-    ]
+    pairs = zip(frame.region_code, frame.period, strict=True)
+    frame["derived"] = [(c, p) in derived for c, p in pairs]
     frame = with_intensity_and_changes(frame)
     conn.execute(text("DELETE FROM stat_region"))
     columns = [c.name for c in StatRegion.__table__.columns]

@@ -17,8 +17,10 @@ def test_sector_tree_is_in_numbered_order_and_codes_stay_text():
     assert reference.sector_map()["1.1.4"].may_be_negative is False
 
 
-@pytest.mark.parametrize(("gwp_set", "ch4", "n2o"), [("SAR", 21, 310), ("AR4", 25, 298),
-                                                      ("AR5", 28, 265), ("AR6", 27.9, 273)])
+@pytest.mark.parametrize(
+    ("gwp_set", "ch4", "n2o"),
+    [("SAR", 21, 310), ("AR4", 25, 298), ("AR5", 28, 265), ("AR6", 27.9, 273)],
+)
 def test_gwp_sets(gwp_set, ch4, n2o):
     table = reference.gwp(gwp_set)
     assert (table["CH4"], table["N2O"], table["CO2"], table["SF6"]) == (ch4, n2o, 1.0, 1.0)
@@ -31,8 +33,15 @@ def test_unknown_gwp_set():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("2024", "2024"), ("2024.0", "2024"), ("2024-7", "2024-07"), ("2024/07", "2024-07"),
-     ("2024年", "2024"), ("2024年7月", "2024-07"), (" 2024-12 ", "2024-12")],
+    [
+        ("2024", "2024"),
+        ("2024.0", "2024"),
+        ("2024-7", "2024-07"),
+        ("2024/07", "2024-07"),
+        ("2024年", "2024"),
+        ("2024年7月", "2024-07"),
+        (" 2024-12 ", "2024-12"),
+    ],
 )
 def test_period_normalise(raw, expected):
     assert periods.normalise(raw) == expected
