@@ -86,6 +86,23 @@ class ForecastPoint:
     origin: int
     data_version: int | None = None
 
+    # the names of forecast_simple.ForecastPoint, so figure builders take either
+    @property
+    def period(self) -> str:
+        return str(self.year)
+
+    @property
+    def value(self) -> float:
+        return self.point
+
+    @property
+    def lo(self) -> float:
+        return self.lo80
+
+    @property
+    def hi(self) -> float:
+        return self.hi80
+
 
 @dataclass
 class Panel:

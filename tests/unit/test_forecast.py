@@ -118,6 +118,11 @@ def test_short_series_fall_back_to_drift_and_too_short_get_nothing():
     assert result.series == 34
 
 
+def test_forecast_points_read_like_the_simple_ones():
+    p = fc.ForecastPoint(2026, 5.0, 4.0, 6.0, 3.0, 7.0, "drift", 2024, 9)
+    assert (p.period, p.value, p.lo, p.hi) == ("2026", 5.0, 4.0, 6.0)
+
+
 def test_conformal_quantile_is_the_finite_sample_rank():
     scores = np.arange(1.0, 11.0)  # 10 scores
     assert fc.conformal_quantile(scores, 0.8) == 9.0  # ceil(11 * 0.8) = 9th
