@@ -156,7 +156,21 @@ def create_app(settings: Settings | None = None) -> Dash:
     if settings.run_scheduler:
         app.carbonwall_scheduler = _start_scheduler(state, settings, engine)  # type: ignore[attr-defined]
     app.carbonwall_state = state  # type: ignore[attr-defined]
+    _register_resources(app)
     return app
+
+
+def _register_resources(app: Dash) -> None:
+    """Render the index once so this process knows every script path it may be asked for.
+
+    Dash registers the component bundles' paths while it renders the index page; under gunicorn
+    the index and the scripts it names may be served by different workers, and a worker that
+    never rendered the index answers those scripts with a 500 (a blank wall).
+    """
+    with app.server.test_client() as client:
+        response = client.get("/")
+    if response.status_code != 200:
+        log.warning("index page answered %d at start-up", response.status_code)
 
 
 def _warm(deps: Deps) -> None:
