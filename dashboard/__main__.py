@@ -13,6 +13,8 @@ from dashboard.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
+PDI_KINDS = ("pdi_tree", "pdi_ratings", "pdi_values", "pdi_scores")
+
 
 def _settings() -> Settings:
     try:
@@ -78,7 +80,7 @@ def build_geo(force: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--kind",
-    type=click.Choice(["emissions", "indicators", "regions", "parks", "targets"]),
+    type=click.Choice(["emissions", "indicators", "regions", "parks", "targets", *PDI_KINDS]),
     default=None,
     help="what the file holds; detected from its columns when omitted",
 )
@@ -87,6 +89,12 @@ def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
     """Load a CSV (UTF-8, UTF-8-BOM, GBK) or XLSX file into the data pool: all rows or none."""
     settings = _settings()
     configure_logging(settings.log_level)
+    if kind in PDI_KINDS:
+        from datasource.pdi_store import ingest_pdi_file
+
+        report = ingest_pdi_file(_engine(settings), file, kind, dry_run=dry_run, source="cli")
+        click.echo(report.render())
+        sys.exit(0 if report.ok else 1)
     from datasource.ingest import ingest_file
     from geo.parks import check_park
 
@@ -126,8 +134,14 @@ def demo(scale: str, seed: int, province: str, if_empty: bool) -> None:
         engine, scale=scale, seed=seed, province=province, park_point=representative_point
     )
     click.echo(summary.render())
-    report = rebuild(engine)
-    click.echo(report.render())
+    from datasource import demo_pdi, demo_policy, forecast
+
+    click.echo(demo_pdi.generate(engine, seed=seed).render())
+    with Session(engine) as session, session.begin():
+        documents = demo_policy.load_demo(session)
+    click.echo(f"policy library: {documents} demo documents")
+    click.echo(rebuild(engine).render())
+    click.echo(forecast.compute_all(engine).render())
 
 
 @cli.command()
@@ -138,6 +152,44 @@ def rollup() -> None:
     from datasource.rollup import rebuild
 
     click.echo(rebuild(_engine(settings)).render())
+
+
+@cli.command()
+def forecast() -> None:
+    """Compute and store every region's forecasts now (the scheduler does this on new data)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from datasource import forecast as fc
+
+    click.echo(fc.compute_all(_engine(settings), force=True).render())
+
+
+@cli.command()
+@click.option("--min-history", type=int, default=10, show_default=True)
+def backtest(min_history: int) -> None:
+    """Rolling-origin backtest of the forecast models (horizons 1-5) against the baselines."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from datasource import forecast as fc
+
+    click.echo(fc.backtest(_engine(settings), min_history=min_history).render())
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "viewer"]), default="admin", show_default=True)
+@click.password_option()
+def create_user(username: str, role: str, password: str) -> None:
+    """Create a login for the administration pages (passwords are hashed with argon2)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    from dashboard.auth import create_user as make_user
+
+    try:
+        make_user(_engine(settings), username, password, role=role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {username!r} created with role {role}")
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import Settings
-from datasource import rollup
+from datasource import forecast, rollup
 from datasource.engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ class HeavyJob:
         try:
             if rollup.needs_rebuild(self.engine):
                 log.info("%s", rollup.rebuild(self.engine).render())
+            if forecast.needs_compute(self.engine):
+                log.info("%s", forecast.compute_all(self.engine).render())
             self.failures = 0
         except SQLAlchemyError:
             self.failures += 1
