@@ -82,6 +82,9 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     return go.Figure(data=data, layout=layout)
 
 
+WAN_TICKS = {"tickformat": ",~f", "exponentformat": "none"}  # 1,500,000 万吨, never "1.5M"
+
+
 # --------------------------------------------------------------------------- regions
 
 
@@ -119,7 +122,7 @@ def compare_lines(
         data,
         _layout(
             xaxis={"type": "category"},
-            yaxis={"title": {"text": _t(unit, lang)}, "rangemode": "tozero"},
+            yaxis={"title": {"text": _t(unit, lang)}, "rangemode": "tozero", **WAN_TICKS},
         ),
     )
 
@@ -156,13 +159,16 @@ def history(rows: Sequence[Any], *, lang: str = "zh") -> go.Figure:
         data,
         _layout(
             xaxis={"type": "category"},
-            yaxis={"title": {"text": _t(UNIT_WAN, lang)}, "rangemode": "tozero"},
+            yaxis={"title": {"text": _t(UNIT_WAN, lang)}, "rangemode": "tozero", **WAN_TICKS},
             yaxis2={
                 "title": {"text": _t(UNIT_INTENSITY, lang)},
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
                 "showgrid": False,
+                "tickmode": "auto",
+                "nticks": 6,
+                "tickformat": ".2f",
             },
         ),
     )
@@ -207,7 +213,7 @@ def ranking_bars(rows: Sequence[Any], *, metric: str = "co2e", lang: str = "zh")
             hovermode="closest",
             showlegend=False,
             yaxis={"autorange": "reversed", "type": "category"},
-            xaxis={"title": {"text": f"{_t(RANK_METRICS[metric], lang)}（{unit}）"}},
+            xaxis={"title": {"text": f"{_t(RANK_METRICS[metric], lang)}（{unit}）"}, **WAN_TICKS},
         ),
     )
 
@@ -242,7 +248,10 @@ def sector_lines(rows: Sequence[Any], *, lang: str = "zh") -> go.Figure:
         )
     return _figure(
         data,
-        _layout(xaxis={"type": "category"}, yaxis={"title": {"text": _t(UNIT_WAN, lang)}}),
+        _layout(
+            xaxis={"type": "category"},
+            yaxis={"title": {"text": _t(UNIT_WAN, lang)}, **WAN_TICKS},
+        ),
     )
 
 
@@ -272,7 +281,7 @@ def bars_by_region(
             hovermode="closest",
             showlegend=False,
             yaxis={"autorange": "reversed", "type": "category"},
-            xaxis={"title": {"text": _t(UNIT_WAN, lang)}},
+            xaxis={"title": {"text": _t(UNIT_WAN, lang)}, **WAN_TICKS},
         ),
     )
 
@@ -316,7 +325,7 @@ def gas_trend(rows: Sequence[tuple[str, str, float]], *, mode: str = "abs", lang
             trace["groupnorm"] = "percent"
         data.append(trace)
     title = "%" if mode == "share" else _t(UNIT_WAN, lang)
-    yaxis: dict[str, Any] = {"title": {"text": title}}
+    yaxis: dict[str, Any] = {"title": {"text": title}, **WAN_TICKS}
     if mode == "share":
         yaxis["range"] = [0, 100]
     return _figure(data, _layout(xaxis={"type": "category"}, yaxis=yaxis))
@@ -366,6 +375,10 @@ def gas_by_children(rows: Sequence[Any], *, mode: str = "abs", lang: str = "zh")
             barmode="stack",
             hovermode="y unified",
             yaxis={"autorange": "reversed", "type": "category"},
-            xaxis={"title": {"text": title}, **({"range": [0, 100]} if mode == "share" else {})},
+            xaxis={
+                "title": {"text": title},
+                **WAN_TICKS,
+                **({"range": [0, 100]} if mode == "share" else {}),
+            },
         ),
     )

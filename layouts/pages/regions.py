@@ -15,6 +15,7 @@ import dash_ag_grid as dag
 from dash import html
 
 from layouts import ids_analysis as ids
+from layouts import theme
 from layouts.pages import analysis as common
 
 PAGE = "regions"
@@ -27,6 +28,25 @@ RANK_METRICS = (
     ("intensity_change", "按强度变化", "By intensity change"),
 )
 FLAGS = {"rose": ("强度上升", "rose"), "fell": ("强度下降", "fell"), "none": ("无上期", "—")}
+
+
+def flag_key(lang: str = "zh") -> html.Small:
+    """What the bars' colours mean (the wall's rule: intensity against the previous year)."""
+    items = [
+        (theme.ROSE, "强度上升", "intensity rose"),
+        (theme.FELL, "强度下降", "fell"),
+        (theme.NO_PREV, "无上期", "no previous year"),
+    ]
+    return html.Small(
+        [
+            html.Span(
+                [html.Span("■ ", style={"color": colour}), en if lang == "en" else zh],
+                className="ms-3",
+            )
+            for colour, zh, en in items
+        ],
+        className="text-secondary fw-normal",
+    )
 
 
 def _pairs(options: Sequence[tuple[str, str, str]], lang: str) -> list[tuple[str, str]]:
@@ -152,7 +172,7 @@ def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Di
         style={"flex": "1 1 0"},
     )
     bars = common.panel(
-        html.Span(id=ids.RANK_TITLE),
+        html.Span([html.Span(id=ids.RANK_TITLE), flag_key(lang)]),
         common.graph(ids.RANK_GRAPH, lang),
         extra=[
             common.year_picker(ids.year(PAGE), params.get("year")),
