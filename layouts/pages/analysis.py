@@ -279,8 +279,9 @@ def panel(title: Any, body: Any, *, extra: Any = None, style: Mapping[str, Any] 
 
 
 def labelled(label: str, control: Any) -> html.Div:
+    sep = ": " if label.isascii() else "："
     return html.Div(
-        [html.Span(label + "：", className="text-secondary text-nowrap"), control],
+        [html.Span(label + sep, className="text-secondary text-nowrap"), control],
         className="d-flex align-items-center gap-1",
     )
 

@@ -86,8 +86,8 @@ def column_defs(lang: str = "zh") -> list[dict[str, Any]]:
         {
             "field": "label",
             "headerName": common.tr("source", lang),
-            "flex": 3,
-            "minWidth": 260,
+            "flex": 4 if lang == "en" else 3,
+            "minWidth": 340 if lang == "en" else 260,
             "pinned": "left",
             "cellStyle": {"function": indent},
         }
