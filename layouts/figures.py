@@ -142,7 +142,11 @@ def sector_trend(
             "entrywidth": 0.33,
             "entrywidthmode": "fraction",
         },
-        yaxis={"title": {"text": unit}, "tickformat": ","},
+        # the unit stands above the tick labels, level: a rotated title collided with the
+        # ticks at 3840x2160
+        yaxis={"tickformat": ","},
+        annotations=[unit_note(unit, scale)],
+        margin={"t": round(26 * scale)},
         xaxis={"type": "category", "nticks": 8},
     )
     return _figure(data, layout)
@@ -150,6 +154,22 @@ def sector_trend(
 
 def _wan(tonnes: float | None) -> float | None:
     return i18n.wan_tonnes(tonnes)
+
+
+def unit_note(text: str, scale: float) -> dict[str, Any]:
+    """An axis unit written level above the y tick labels."""
+    return {
+        "text": text,
+        "x": 0,
+        "y": 1,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "yshift": round(4 * scale),
+        "font": {"size": theme.font_px(scale, 0.9), "color": theme.MUTED},
+    }
 
 
 def _axis_unit(values_wan: Sequence[float], lang: str) -> tuple[float, str]:

@@ -228,3 +228,19 @@ def test_export_csv_and_xlsx(client):
     data = xlsx.get_json()["response"][ids.DOWNLOAD]["data"]
     assert data["filename"] == "carbonwall-ranking-340100-2024.xlsx"
     assert base64.b64decode(data["content"])[:2] == b"PK"
+
+
+def test_panel_error_keeps_the_figure_and_shows_one_calm_sentence(app, client):
+    app.carbonwall_state.poll()
+    app.carbonwall_state.sessions.kw["bind"] = _broken_engine()
+    resp = post(
+        client,
+        [(ids.TREND, "figure")],
+        [(ids.FOCUS, "data", {"code": "340200", "s": 1}), (ids.VERSION, "data", 1)],
+        [(ids.PAGE, "data", PAGE)],
+    )
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert "response" not in body or ids.TREND not in body.get("response", {})
+    assert body["sideUpdate"] == {ids.ALERT: {"children": "数据暂时无法加载，系统将自动重试"}}
+    assert "Traceback" not in resp.get_data(as_text=True)

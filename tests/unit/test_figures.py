@@ -158,7 +158,7 @@ def test_forecast_draws_history_band_and_dashed_outlook():
 def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
     rows = [sector("2024", c, v) for c, v in (("1", 1.2e9), ("4", -2e8))]
     fig = figures.sector_trend(rows)
-    assert fig.layout.yaxis.title.text == "亿吨"
+    assert fig.layout.annotations[0].text == "亿吨"
     assert fig.layout.yaxis.tickformat == ","
     assert list(fig.data[0].y) == [12.0]
     assert list(fig.data[-1].y) == [10.0]
