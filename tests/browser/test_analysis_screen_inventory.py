@@ -107,6 +107,8 @@ def test_inv001_query_a_city_and_read_the_seed_rows(dash_duo, tmp_path):
     assert rows["10.电力设备生产和使用"] == ["—", "—", "—", "—", "—", "22.00"]
     query = parse_qs(urlparse(driver.current_url).query)
     assert query == {"region": ["340100"], "year": ["2022"], "tab": ["2"]}
+    link = dash_duo.find_element(f"#{ids.lang_link(page.PAGE)}").get_attribute("href")
+    assert link.endswith("?region=340100&year=2022&tab=2&lang=en")
 
     driver.find_element(By.LINK_TEXT, "土地利用变化与林业").click()
     until(lambda: "土地利用变化与林业" in grid_rows(driver), timeout=10)
