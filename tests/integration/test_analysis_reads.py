@@ -65,3 +65,46 @@ def test_series_of_several_regions_leaves_unknown_ones_out(pool):
     assert [r.period for r in found["340100"]] == ["2021", "2022"]
     assert found["340300"][1].co2e == pytest.approx(2_100_000.0)
     assert analysis.periods_between(found) == ["2021", "2022"]
+
+
+def test_inventory_screen_rows_from_the_real_query_add_up(pool):
+    """queries.inventory -> the screen's rows: every inner row is the sum of its children (where
+    any reported), unreported reads "—", and a derived province equals its cities' sum."""
+    from datasource import queries
+    from layouts.pages import inventory as page
+
+    with Session(pool) as s:
+        anhui = queries.inventory(s, region_code="340000", period="2022")
+        hefei = queries.inventory(s, region_code="340100", period="2022")
+        wuhu = queries.inventory(s, region_code="340200", period="2022")
+        bengbu = queries.inventory(s, region_code="340300", period="2022")
+    assert anhui.derived is True and hefei.derived is False
+    rows = {r.sector_code: r for r in anhui.rows}
+    for r in anhui.rows:
+        if r.is_leaf:
+            continue
+        kids = [
+            k
+            for k in anhui.rows
+            if k.depth == r.depth + 1 and k.sector_code.rsplit(".", 1)[0] == r.sector_code
+        ]
+        for gas, value in r.values.items():
+            reported = [k.values[gas] for k in kids if k.values[gas] is not None]
+            assert value == (pytest.approx(sum(reported)) if reported else None), (
+                r.sector_code,
+                gas,
+            )
+    for code, r in rows.items():
+        for gas, value in r.values.items():
+            parts = [
+                inv_rows[code].values[gas]
+                for inv_rows in ({x.sector_code: x for x in i.rows} for i in (hefei, wuhu, bengbu))
+                if inv_rows[code].values[gas] is not None
+            ]
+            assert value == (pytest.approx(sum(parts)) if parts else None), (code, gas)
+    energy = {r["label"]: r for r in page.table_rows(anhui.rows, "1")}
+    assert energy["能源活动"]["CO2"] == "5,700.00"
+    assert energy["1.1.1电力生产"]["CO2"] == "4,000.00"
+    assert energy["1.2农、林、牧、渔业"]["CO2"] == "—"
+    agri = {r["label"]: r for r in page.table_rows(anhui.rows, "3")}
+    assert agri["农业活动"]["CH4"] == "15.00" and agri["3.动物肠道发酵"]["CH4"] == "10.00"
