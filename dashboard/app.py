@@ -20,7 +20,7 @@ from dashboard.config import Settings
 from dashboard.logs import configure_logging
 from dashboard.wall_state import WallState, start_poller
 from datasource.engine import make_engine, make_sessions
-from layouts import figures, shell, theme
+from layouts import figures, router, shell, theme
 from layouts.i18n import t
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,16 @@ INDEX = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
+
+
+def page_address() -> tuple[str, dict[str, str]]:
+    """(path, query) of the page being laid out, from the layout request's Referer."""
+    referrer = flask.request.referrer if flask.has_request_context() else None
+    if not referrer:
+        return "/", {}
+    parsed = urlparse(referrer)
+    query = {k: v[0] for k, v in parse_qs(parsed.query).items() if v}
+    return parsed.path or "/", query
 
 
 def page_args(settings: Settings) -> tuple[str, bool]:
@@ -134,6 +144,10 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     def layout() -> Any:
         lang, kiosk = page_args(settings)
+        path, params = page_address()
+        page = router.build_page(path, settings, params, lang)
+        if page is not None:
+            return page
         snap = state.snapshot()  # memory, or one cheap poll (a failed poll is a snapshot too)
         return shell.build(
             settings,
@@ -152,12 +166,26 @@ def create_app(settings: Settings | None = None) -> Dash:
         dashes=_dashes_loader(Path(settings.geo_cache_dir)),
     )
     callbacks.register_all(app, deps)
+    _register_pages_and_apis(app, settings, sessions=sessions, engine=engine)
     state.on_change = functools.partial(_warm, deps)
     if settings.run_scheduler:
         app.carbonwall_scheduler = _start_scheduler(state, settings, engine)  # type: ignore[attr-defined]
     app.carbonwall_state = state  # type: ignore[attr-defined]
     _register_resources(app)
     return app
+
+
+def _register_pages_and_apis(app: Dash, settings: Settings, *, sessions, engine) -> None:  # type: ignore[no-untyped-def]
+    """The pages beside the wall (analysis, parks, policy) and the HTTP APIs on one server."""
+    from callbacks import analysis, parks, policy
+    from dashboard import api, api_forecast, api_parks, policy_routes
+
+    for module in (analysis, parks, policy):
+        module.register(app, sessions=sessions, settings=settings)
+    api.register(app.server, sessions=sessions, engine=engine, settings=settings)
+    api_parks.register(app.server, sessions=sessions, settings=settings)
+    api_forecast.register(app.server, sessions=sessions, settings=settings)
+    policy_routes.register(app.server, sessions=sessions, settings=settings)
 
 
 def _register_resources(app: Dash) -> None:

@@ -71,6 +71,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "minutes": ("{n} 分钟", "{n} min"),
     "hours": ("{n} 小时", "{n} h"),
     "lang_switch": ("English", "中文"),
+    "nav_analysis": ("综合分析", "Analysis"),
     "sector_total": ("合计", "Total"),
     "net": ("净排放", "Net"),
     "share": ("占比", "share"),

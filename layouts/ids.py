@@ -25,6 +25,7 @@ EXPORT_CSV = "export-csv"
 EXPORT_XLSX = "export-xlsx"
 DOWNLOAD = "download"
 LANG_LINK = "lang-link"
+ANALYSIS_LINK = "analysis-link"
 CONTROLS = "controls"
 
 

@@ -67,6 +67,12 @@ def build(
                 t("export_xlsx", lang), id=ids.EXPORT_XLSX, className="btn-wall", n_clicks=0
             ),
             html.A(
+                t("nav_analysis", lang),
+                id=ids.ANALYSIS_LINK,
+                className="btn-wall",
+                href="/analysis/regions" + ("?lang=en" if lang == "en" else ""),
+            ),
+            html.A(
                 t("lang_switch", lang),
                 id=ids.LANG_LINK,
                 className="btn-wall",

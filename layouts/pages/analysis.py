@@ -34,6 +34,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_sectors": ("领域碳排放分析", "Sectors"),
     "nav_gases": ("气体种类分析", "Gases"),
     "nav_inventory": ("温室气体清单数据查询", "GHG inventory"),
+    "nav_parks": ("园区低碳评价", "Parks (PDI)"),
+    "nav_policy": ("双碳政策库", "Policy library"),
+    "nav_policy_stats": ("政策统计", "Policy statistics"),
     "lang_switch": ("English", "中文"),
     "crumb_analysis": ("碳排放综合分析", "Emissions analysis"),
     "crumb_data": ("数据管理", "Data"),
@@ -202,6 +205,9 @@ NAV = (
     ("/analysis/sectors", "nav_sectors"),
     ("/analysis/gases", "nav_gases"),
     ("/inventory", "nav_inventory"),
+    ("/parks", "nav_parks"),
+    ("/policy", "nav_policy"),
+    ("/policy/stats", "nav_policy_stats"),
 )
 
 
@@ -228,6 +234,7 @@ def nav_bar(path: str, lang: str, page: str) -> html.Nav:
         dcc.Link(
             tr(key, lang),
             href=href + suffix,
+            refresh=True,  # each page is its own document: the app routes by the page's address
             id=ids.nav(href),
             className="nav-link px-3 py-1" + (" active" if href == path else ""),
             style={

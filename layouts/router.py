@@ -1,0 +1,45 @@
+"""Which page a path shows: the wall at /, the analysis, park and policy pages beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dash import html
+
+from layouts import ids
+
+PageBuilder = Callable[..., Any]
+
+
+def pages() -> dict[str, PageBuilder]:
+    """Path -> build(settings, params, lang) of every page beside the wall."""
+    from layouts.pages import analysis, parks, policy, policy_stats
+
+    return {
+        **analysis.pages(),
+        "/parks": parks.build,
+        "/policy": policy.build,
+        "/policy/stats": policy_stats.build,
+    }
+
+
+# pages that bring no navigation bar of their own get the analysis pages' bar
+_WITH_OWN_NAV = {"/analysis/regions", "/analysis/sectors", "/analysis/gases", "/inventory"}
+
+
+def build_page(path: str, settings: Any, params: Mapping[str, str], lang: str) -> html.Div | None:
+    """The page for ``path``, or None when the path is the wall's (or unknown: the wall)."""
+    builder = pages().get(path.rstrip("/") or "/")
+    if builder is None:
+        return None
+    from layouts.pages.analysis import nav_bar
+
+    body = builder(settings, params, lang)
+    parts = [html.Div(id=ids.ALERT, className="alert-line", role="status")]
+    if path not in _WITH_OWN_NAV:
+        parts.append(
+            html.Div(nav_bar(path, lang, path.strip("/").replace("/", "-")), className="px-3 pt-2")
+        )
+    parts.append(body)
+    return html.Div(parts, className="page", lang="en" if lang == "en" else "zh-CN")
