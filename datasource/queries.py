@@ -7,8 +7,10 @@ Functions take a Session and keyword arguments and return frozen dataclasses.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
@@ -134,9 +136,24 @@ def has_emissions(session: Session) -> bool:
     return session.scalars(select(Emission.region_code).limit(1)).first() is not None
 
 
+# engine -> (rollup version, the rollup's periods). The rollup version is read from the
+# database on every call, so a rebuild by any process is seen at once; only the scan is saved.
+_PERIODS_MEMO: weakref.WeakKeyDictionary[Any, tuple[int, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def periods_with_data(session: Session, *, kind: str = "Y") -> list[str]:
-    stmt = select(StatRegion.period).distinct().order_by(StatRegion.period)
-    return [p for p in session.scalars(stmt) if periods.kind(p) == kind]
+    state = session.get(DataState, 1)
+    version = state.rollup_version if state else -1
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    memo = _PERIODS_MEMO.get(engine)
+    if memo is None or memo[0] != version:
+        stmt = select(StatRegion.period).distinct().order_by(StatRegion.period)
+        memo = (version, tuple(session.scalars(stmt)))
+        _PERIODS_MEMO[engine] = memo
+    return [p for p in memo[1] if periods.kind(p) == kind]
 
 
 def latest_period(session: Session, *, kind: str = "Y") -> str | None:
