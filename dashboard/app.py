@@ -16,6 +16,7 @@ import callbacks
 from callbacks.common import Deps
 from callbacks.errors import handler
 from callbacks.refresh import freshness_of
+from dashboard import security
 from dashboard.config import Settings
 from dashboard.logs import configure_logging
 from dashboard.wall_state import WallState, start_poller
@@ -26,6 +27,17 @@ from layouts.i18n import t
 log = logging.getLogger(__name__)
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+NO_DEV_TOOLS = {
+    "debug": False,
+    "dev_tools_ui": False,
+    "dev_tools_props_check": False,
+    "dev_tools_serve_dev_bundles": False,
+    "dev_tools_hot_reload": False,
+    "dev_tools_silence_routes_logging": False,
+    "dev_tools_prune_errors": True,
+    "dev_tools_validate_callbacks": False,
+    "dev_tools_disable_version_check": True,
+}
 
 INDEX = """<!DOCTYPE html>
 <html lang="zh-CN" data-bs-theme="dark">
@@ -113,9 +125,18 @@ def _register_geo(app: Dash, settings: Settings) -> None:
     geo_routes.register(app.server, Path(settings.geo_cache_dir))
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """Build a fully wired app. Safe to call many times (tests do)."""
+def create_app(
+    settings: Settings | None = None, *, poller: bool | None = None, heavy: bool | None = None
+) -> Dash:
+    """Build a fully wired app. Safe to call many times (tests do).
+
+    ``poller``: this process polls the data version in the background (default:
+    settings.run_scheduler); ``heavy``: it also runs the rollups and forecasts (default:
+    settings.run_scheduler). gunicorn workers get poller=True, heavy=False (dashboard.serve).
+    """
     settings = settings or Settings.from_env()
+    poller = settings.run_scheduler if poller is None else poller
+    heavy = settings.run_scheduler if heavy is None else heavy
     configure_logging(settings.log_level)
     theme.install()
     engine = make_engine(settings.database_url)
@@ -132,12 +153,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         on_error=handler(settings.lang),
     )
     app.index_string = INDEX
-    app.enable_dev_tools(
-        debug=False,
-        dev_tools_ui=False,
-        dev_tools_props_check=False,
-        dev_tools_disable_version_check=True,
-    )
+    app.enable_dev_tools(**NO_DEV_TOOLS)  # every flag explicit: DASH_* variables cannot enable one
     if settings.secret_key:
         app.server.secret_key = settings.secret_key
     _register_geo(app, settings)
@@ -168,9 +184,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.register_all(app, deps)
     _register_pages_and_apis(app, settings, sessions=sessions, engine=engine)
     state.on_change = functools.partial(_warm, deps)
-    if settings.run_scheduler:
-        app.carbonwall_scheduler = _start_scheduler(state, settings, engine)  # type: ignore[attr-defined]
+    if poller or heavy:
+        app.carbonwall_scheduler = _start_scheduler(state, settings, engine, heavy=heavy)  # type: ignore[attr-defined]
     app.carbonwall_state = state  # type: ignore[attr-defined]
+    security.install(app, settings, sessions=sessions)
     _register_resources(app)
     return app
 
@@ -210,9 +227,10 @@ def _warm(deps: Deps) -> None:
     callbacks.warm(deps, [root, *kids], lang=deps.settings.lang)
 
 
-def _start_scheduler(state: WallState, settings: Settings, engine):  # type: ignore[no-untyped-def]
+def _start_scheduler(state: WallState, settings: Settings, engine, *, heavy: bool):  # type: ignore[no-untyped-def]
     from dashboard.scheduler import add_heavy_job
 
     scheduler = start_poller(state, seconds=settings.refresh_seconds)
-    add_heavy_job(scheduler, settings, engine)
+    if heavy:
+        add_heavy_job(scheduler, settings, engine)
     return scheduler

@@ -43,6 +43,11 @@ class Settings:
     max_upload_mb: int = 50
     run_scheduler: bool = True
     log_level: str = "INFO"
+    view_login: bool = False
+    frame_ancestors: str = "self"
+    https: bool = False
+    access_log: str = "-"
+    max_requests: int = 2000
 
     def __post_init__(self) -> None:
         if self.refresh_seconds < 1:
@@ -53,6 +58,11 @@ class Settings:
             raise ConfigError(f"{PREFIX}LANG must be zh or en, got {self.lang!r}")
         if self.gwp_set not in {"SAR", "AR4", "AR5", "AR6"}:
             raise ConfigError(f"{PREFIX}GWP_SET must be SAR, AR4, AR5 or AR6, got {self.gwp_set!r}")
+        frame = [w.strip("'\"").lower() for w in self.frame_ancestors.split()]
+        if "none" in frame and len(frame) > 1:
+            raise ConfigError(f"{PREFIX}FRAME_ANCESTORS: none cannot be combined with origins")
+        if self.max_requests < 0:
+            raise ConfigError(f"{PREFIX}MAX_REQUESTS must be 0 (never recycle) or more")
         if not (self.root_region.isdigit() and len(self.root_region) == 6):
             raise ConfigError(
                 f"{PREFIX}ROOT_REGION must be a 6-digit administrative code, "

@@ -1,13 +1,28 @@
-"""`carbonwall serve`: Dash's own server for one user, gunicorn with N workers for a wall."""
+"""`carbonwall serve`: Dash's own server for one user, gunicorn with N workers for a wall.
+
+Under gunicorn the web workers never run the heavy scheduled work (rollups, forecasts): each
+only polls the data version. When ``CARBONWALL_RUN_SCHEDULER`` is true (the default) the
+gunicorn master starts one ``carbonwall scheduler`` child process and restarts it if it dies;
+a deployment that runs ``carbonwall scheduler`` as its own service sets it false. Either way the
+rollup's database lock makes a second scheduler (another host) harmless: it finds the rollup
+current and does nothing.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import secrets
+import subprocess
+import sys
+import threading
 from typing import Any
 
+import click
 from gunicorn.app.base import BaseApplication
 
-from dashboard.config import Settings
+from dashboard.config import PREFIX, Settings
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +31,9 @@ GUNICORN_TIMEOUT = 60
 GUNICORN_GRACEFUL = 30
 GUNICORN_KEEPALIVE = 75
 THREADS_PER_WORKER = 4  # the panels' callbacks of one page load arrive together
+MAX_REQUESTS_JITTER = 0.10  # workers recycle at max_requests + up to 10 %, not all at once
+SCHEDULER_RESTART_SECONDS = 5
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 
 def run(settings: Settings, *, workers: int | None, host: str | None, port: int | None) -> None:
@@ -23,16 +41,38 @@ def run(settings: Settings, *, workers: int | None, host: str | None, port: int 
     host = host or settings.host
     port = port or settings.port
     if workers <= 0:
-        from dashboard.app import create_app
+        from dashboard.app import NO_DEV_TOOLS, create_app
 
-        log.info("serving on http://%s:%d with Dash's server", host, port)
-        create_app(settings).run(host=host, port=port, debug=False)
+        log.info("serving on http://%s:%d with Dash's server (one user)", host, port)
+        create_app(settings).run(host=host, port=port, **NO_DEV_TOOLS)
         return
+    settings = shared_secret(settings, workers)
     log.info("serving on http://%s:%d with gunicorn, %d workers", host, port, workers)
-    WallServer(settings, gunicorn_options(workers=workers, host=host, port=port)).run()
+    options = gunicorn_options(workers=workers, host=host, port=port, settings=settings)
+    if settings.run_scheduler:
+        options.update(scheduler_hooks(settings))
+    WallServer(settings, options).run()
 
 
-def gunicorn_options(*, workers: int, host: str, port: int) -> dict[str, Any]:
+def shared_secret(settings: Settings, workers: int) -> Settings:
+    """Every worker must sign sessions with the same key: refuse several workers without one;
+    a single worker gets a random key from the master (it survives that worker's recycling)."""
+    if settings.secret_key:
+        return settings
+    if workers > 1:
+        raise click.ClickException(
+            f"{PREFIX}SECRET_KEY is empty: with {workers} workers each would sign sessions with "
+            "its own random key and logins would break between requests. Set it, e.g. "
+            f"{PREFIX}SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    log.warning("%sSECRET_KEY is empty: a random key for this start only", PREFIX)
+    return dataclasses.replace(settings, secret_key=secrets.token_hex(32))
+
+
+def gunicorn_options(
+    *, workers: int, host: str, port: int, settings: Settings | None = None
+) -> dict[str, Any]:
+    settings = settings or Settings()
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -42,9 +82,77 @@ def gunicorn_options(*, workers: int, host: str, port: int) -> dict[str, Any]:
         "timeout": GUNICORN_TIMEOUT,
         "graceful_timeout": GUNICORN_GRACEFUL,
         "keepalive": GUNICORN_KEEPALIVE,
-        "accesslog": None,
+        "max_requests": settings.max_requests,
+        "max_requests_jitter": int(settings.max_requests * MAX_REQUESTS_JITTER),
+        "accesslog": settings.access_log or None,
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+        "proc_name": "carbonwall",
     }
+
+
+def scheduler_command() -> list[str]:
+    return [sys.executable, "-m", "dashboard", "scheduler"]
+
+
+def scheduler_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env[f"{PREFIX}DATABASE_URL"] = settings.database_url
+    env[f"{PREFIX}REFRESH_SECONDS"] = str(settings.refresh_seconds)
+    env[f"{PREFIX}LOG_LEVEL"] = settings.log_level
+    return env
+
+
+class SchedulerChild:
+    """One `carbonwall scheduler` process owned by the gunicorn master, restarted if it exits."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._supervise, name="scheduler", daemon=True)
+        self._thread.start()
+
+    def _supervise(self) -> None:
+        while not self.stopping.is_set():
+            self.proc = subprocess.Popen(scheduler_command(), env=scheduler_env(self.settings))
+            log.info("heavy work: scheduler process %d started by the master", self.proc.pid)
+            code = self.proc.wait()
+            if self.stopping.is_set():
+                break
+            log.error(
+                "scheduler process exited (%s); restarting in %d s", code, SCHEDULER_RESTART_SECONDS
+            )
+            self.stopping.wait(SCHEDULER_RESTART_SECONDS)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def scheduler_hooks(settings: Settings) -> dict[str, Any]:
+    """gunicorn server hooks: the master starts the one scheduler child and stops it on exit."""
+    child = SchedulerChild(settings)
+
+    def when_ready(_server: Any) -> None:
+        child.start()
+
+    def on_exit(_server: Any) -> None:
+        child.stop()
+
+    return {"when_ready": when_ready, "on_exit": on_exit}
 
 
 class WallServer(BaseApplication):  # type: ignore[misc]
@@ -63,4 +171,5 @@ class WallServer(BaseApplication):  # type: ignore[misc]
     def load(self):  # type: ignore[no-untyped-def]
         from dashboard.app import create_app
 
-        return create_app(self.settings).server
+        # a worker polls the data version; the heavy work is never a worker's (see above)
+        return create_app(self.settings, poller=True, heavy=False).server
