@@ -212,8 +212,8 @@ def _register_resources(app: Dash) -> None:
     the index and the scripts it names may be served by different workers, and a worker that
     never rendered the index answers those scripts with a 500 (a blank wall).
     """
-    with app.server.test_client() as client:
-        response = client.get("/")
+    with app.server.test_client() as client:  # past the login gate: nobody's request
+        response = client.get("/", environ_base={security.INTERNAL: True})
     if response.status_code != 200:
         log.warning("index page answered %d at start-up", response.status_code)
 
