@@ -19,8 +19,8 @@ from dashboard import auth
 from dashboard.app import create_app
 from dashboard.config import ConfigError, Settings
 from datasource import policy
-from datasource.models_policy import AppUser
 from datasource.engine import make_engine, make_sessions
+from datasource.models_policy import AppUser
 from datasource.schema import migrate
 
 ADMIN = ("admin", "correct horse battery")
