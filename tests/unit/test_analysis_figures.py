@@ -267,6 +267,9 @@ def test_every_page_builds_with_unique_ids_nav_and_url_stores(path, lang):
         "/analysis/sectors",
         "/analysis/gases",
         "/inventory",
+        "/parks",
+        "/policy",
+        "/policy/stats",
     ]
     assert page.lang == ("en" if lang == "en" else "zh-CN")
 
