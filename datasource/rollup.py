@@ -66,32 +66,50 @@ def rebuild(engine: Engine, *, force: bool = False) -> RollupReport:
     start = time.perf_counter()
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, before anything is read
+            return _build(conn, force, start)
+        # PostgreSQL: take the session lock in autocommit BEFORE the snapshot begins. Waiting
+        # for a transaction-level lock inside REPEATABLE READ would leave the waiter with a
+        # snapshot from before the other rebuild committed (it would rebuild again and fail
+        # with a serialization error).
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_KEY})
+        conn.commit()  # ends SQLAlchemy's autobegun (autocommit) transaction object
+        try:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             conn.begin()
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
-        state = conn.execute(_STATE).one()
-        if state.version == state.rollup_version and not force:
-            conn.rollback()
-            return RollupReport(False, state.version, time.perf_counter() - start)
-        t0 = time.perf_counter()
-        rows = _derive_emissions(conn)
-        t1 = time.perf_counter()
-        _sector_gas(conn)
-        t2 = time.perf_counter()
-        regions = _stat_region(conn)
-        log.info(
-            "rollup stages: derived %.1f s, sector-gas %.1f s, region stats %.1f s",
-            t1 - t0,
-            t2 - t1,
-            time.perf_counter() - t2,
-        )
-        conn.execute(
-            text("UPDATE data_state SET rollup_version = :v, rollup_at = :t WHERE id = 1"),
-            {"v": state.version, "t": datetime.now(UTC)},
-        )
-        conn.commit()
+            return _build(conn, force, start)
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+            conn.commit()
+
+
+def _build(conn: Connection, force: bool, start: float) -> RollupReport:
+    """The rebuild inside its transaction (the caller holds the lock)."""
+    state = conn.execute(_STATE).one()
+    if state.version == state.rollup_version and not force:
+        conn.rollback()
+        return RollupReport(False, state.version, time.perf_counter() - start)
+    t0 = time.perf_counter()
+    rows = _derive_emissions(conn)
+    t1 = time.perf_counter()
+    _sector_gas(conn)
+    t2 = time.perf_counter()
+    regions = _stat_region(conn)
+    log.info(
+        "rollup stages: derived %.1f s, sector-gas %.1f s, region stats %.1f s",
+        t1 - t0,
+        t2 - t1,
+        time.perf_counter() - t2,
+    )
+    conn.execute(
+        text("UPDATE data_state SET rollup_version = :v, rollup_at = :t WHERE id = 1"),
+        {"v": state.version, "t": datetime.now(UTC)},
+    )
+    conn.commit()
     seconds = time.perf_counter() - start
     log.info("rollup built for data version %d in %.1f s", state.version, seconds)
     return RollupReport(True, state.version, seconds, regions, rows)
