@@ -38,7 +38,8 @@
     }
     if (trig === "map-graph") {
       var pt = clickData && clickData.points && clickData.points[0];
-      code = pt && typeof pt.location === "string" ? pt.location : null;
+      /* only the coloured regions (trace 0) drill down: not the grey ones without data */
+      code = pt && !pt.curveNumber && typeof pt.location === "string" ? pt.location : null;
       if (!code || !CODE.test(code) || code === current.code) { return [nu, nu]; }
     } else if (typeof trig === "object" && trig.type === "crumb") {
       var clicked = (ctx.triggered || []).some(function (t) { return t.value; });
@@ -84,6 +85,20 @@
     return window.dash_clientside.no_update;
   }
 
+  /* A click on a park marker picks the park (its card replaces the region's); a new focus
+     drops the pick. Parks never drill further. */
+  function pick(clickData, focusData, current, figure) {
+    var nu = window.dash_clientside.no_update;
+    var trig = window.dash_clientside.callback_context.triggered_id;
+    if (trig === "focus-store") { return current ? null : nu; }
+    var pt = clickData && clickData.points && clickData.points[0];
+    var trace = pt && figure && figure.data && figure.data[pt.curveNumber];
+    if (!trace || trace.meta !== "parks" || typeof pt.customdata !== "string") { return nu; }
+    var at = focusData && focusData.code;
+    if (current && current.park === pt.customdata && current.at === at) { return nu; }
+    return { park: pt.customdata, at: at };
+  }
+
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.carbonwall = { focus: focus, prefetch: prefetch };
+  window.dash_clientside.carbonwall = { focus: focus, prefetch: prefetch, pick: pick };
 })();

@@ -30,6 +30,8 @@ from datasource import queries  # noqa: E402
 from layouts import ids  # noqa: E402
 
 PAGE = {"lang": "zh", "kiosk": False, "root": "100000", "views": ["100000"], "resume_ms": 60000}
+# extra inputs after (focus, version) that a panel's callback takes, with a first visit's values
+EXTRA = {"header": [(ids.PICK, "data", None)], "map": [(ids.MAP_MODE, "value", "intensity")]}
 PANELS = {
     "header": [(ids.BREADCRUMB, "children"), (ids.DETAIL, "children"), (ids.NOTICE, "children")],
     "kpis": [(ids.KPIS, "children")],
@@ -78,7 +80,11 @@ def server_part(settings: Settings) -> list[tuple[str, str]]:
             for name, outputs in PANELS.items():
                 payload = body(
                     outputs,
-                    [(ids.FOCUS, "data", focus), (ids.VERSION, "data", version)],
+                    [
+                        (ids.FOCUS, "data", focus),
+                        (ids.VERSION, "data", version),
+                        *EXTRA.get(name, []),
+                    ],
                     [(ids.PAGE, "data", PAGE)],
                 )
                 t0 = time.perf_counter()
@@ -137,7 +143,7 @@ window.cwCheck = function () {
   const gd = document.querySelector('#map-graph .js-plotly-plot');
   const n = gd && gd.data && gd.data[0] && gd.data[0].locations ? gd.data[0].locations.length : -1;
   return q('#kpi-row .kpi-value') === 6 && q('#ranking-tables tr') > 0 &&
-    n > 0 && q('#map-graph .choroplethlocation') === n &&
+    n > 0 && q('#map-graph .choroplethlayer .trace:first-child .choroplethlocation') === n &&
     q('#trend-graph .scatterlayer .trace') > 0 && q('#gas-graph .slice') > 0 &&
     q('#forecast-graph .scatterlayer .trace') > 0 && q('#breadcrumb .crumb') > 0;
 };
@@ -160,7 +166,8 @@ map.emit('plotly_click', {points: [{location: code, curveNumber: 0, pointNumber:
 (function loop() {
   const n = map.data[0] && map.data[0].locations ? map.data[0].locations.length : -1;
   const ok = graphs.every((g, i) => g.data !== before[i]) &&
-    document.querySelectorAll('#map-graph .choroplethlocation').length === n &&
+    document.querySelectorAll(
+      '#map-graph .choroplethlayer .trace:first-child .choroplethlocation').length === n &&
     document.querySelector('#kpi-row').innerText !== kpi &&
     document.querySelector('#ranking-tables').innerText !== rank &&
     document.querySelector('#breadcrumb .crumb.current') &&

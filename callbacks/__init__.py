@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from dash import Dash
 
 from callbacks import focus, forecast, gas, geomap, header, ranking, refresh, trend
-from callbacks.common import Deps, panel
+from callbacks.common import Deps, memo_query, panel, policy_window
 
 log = logging.getLogger(__name__)
 
-PANELS = {
-    "header": header.build,
-    "kpis": header.build_kpis,
-    "map": geomap.build,
-    "trend": trend.build,
-    "gas": gas.build,
-    "ranking": ranking.build,
-    "forecast": forecast.build,
+# name -> (build, the extra memo-key arguments its callback passes on a first visit)
+PANELS: dict[str, tuple[Any, Callable[[], tuple]]] = {
+    "header": (header.build, lambda: (None, policy_window())),
+    "kpis": (header.build_kpis, tuple),
+    "map": (geomap.build, lambda: ("intensity",)),
+    "trend": (trend.build, lambda: (policy_window(),)),
+    "gas": (gas.build, tuple),
+    "ranking": (ranking.build, tuple),
+    "forecast": (forecast.build, tuple),
 }
 
 
@@ -32,10 +35,12 @@ def register_all(app: Dash, deps: Deps) -> None:
 
 def warm(deps: Deps, codes: list[str], *, lang: str, scale: float = 1.0) -> None:
     """Build every panel for `codes` into the worker's memo (after the data version moved), so
-    the first drill-down into a province is as quick as the second."""
+    the first drill-down into a province is as quick as the second; and read the parks' PDI
+    scores once (the park markers of every city need them)."""
     start = time.perf_counter()
+    memo_query(deps, "park_scores")
     for code in codes:
         focus_data, page = {"code": code, "s": scale}, {"lang": lang}
-        for name, build in PANELS.items():
-            panel(deps, name, focus_data, page, build)
+        for name, (build, extra) in PANELS.items():
+            panel(deps, name, focus_data, page, build, *extra())
     log.info("warmed %d views in %.1f s", len(codes), time.perf_counter() - start)

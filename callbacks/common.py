@@ -1,15 +1,46 @@
 """Small helpers every panel callback shares: reading the focus, the language, the scale,
-and memoised look-ups through the worker's WallState."""
+memoised look-ups through the worker's WallState, and the map layers' feature lists."""
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from datasource import queries
+from datasource import forecast, pdi_store, policy, queries, targets
+
+log = logging.getLogger(__name__)
 
 CODE = re.compile(r"^\d{6}$")
+# Policy documents are edited in the library without moving the rollup version: reads of them
+# (and the panels that show them) are keyed to a 5-minute window as well.
+POLICY_SECONDS = 300
+
+
+def _scores(session: Any) -> Any:
+    return pdi_store.scores_by_code(session)
+
+
+def _policies(session: Any, *, region_code: str, limit: int, window: int) -> Any:
+    del window  # only part of the memo key
+    return policy.policies_for_region(session, region_code, limit=limit)
+
+
+# Reads beyond datasource.queries that the wall memoises (name -> function(session, **kwargs)).
+READS: dict[str, Callable[..., Any]] = {
+    "forecast": forecast.stored,  # region_code, metric, origin
+    "target": targets.progress,  # region_code
+    "targets": targets.progress_many,  # region_codes (a tuple)
+    "peak": targets.peak_watch,  # region_code
+    "park_scores": _scores,  # every evaluated park, by code
+    "policies": _policies,  # region_code, limit, window
+}
 
 
 @dataclass(frozen=True)
@@ -41,13 +72,20 @@ def code_of(focus: dict | None, root: str) -> str:
     return code if isinstance(code, str) and CODE.match(code) else root
 
 
+def policy_window() -> int:
+    """The current 5-minute window (part of the keys of everything that shows policies)."""
+    return int(time.time() // POLICY_SECONDS)
+
+
 def memo_query(deps: Deps, name: str, **kwargs: Any) -> Any:
-    """queries.<name>(session, **kwargs), once per data version and arguments in this worker."""
+    """queries.<name>(session, **kwargs) (or READS[name]), once per data version and arguments
+    in this worker."""
     key = (name, tuple(sorted(kwargs.items())))
+    read = READS.get(name) or getattr(queries, name)
 
     def compute() -> Any:
         with deps.sessions() as session:
-            return getattr(queries, name)(session, **kwargs)
+            return read(session, **kwargs)
 
     return deps.state.memo(key, compute)
 
@@ -66,8 +104,42 @@ def period(deps: Deps) -> str | None:
     return deps.state.snapshot().period
 
 
-def panel(deps: Deps, name: str, focus: dict | None, page: dict | None, build: Any) -> Any:
-    """build(deps, focus, page), once per data version, region, language and scale."""
+def panel(
+    deps: Deps, name: str, focus: dict | None, page: dict | None, build: Any, *extra: Any
+) -> Any:
+    """build(deps, focus, page, *extra), once per data version, region, language, scale and
+    `extra` (a map mode, a picked park, a policy window)."""
     code = code_of(focus, deps.settings.root_region)
-    key = ("panel", name, code, lang_of(page), scale_of(focus))
-    return deps.state.memo(key, lambda: build(deps, focus, page))
+    key = ("panel", name, code, lang_of(page), scale_of(focus), *extra)
+    return deps.state.memo(key, lambda: build(deps, focus, page, *extra))
+
+
+@functools.lru_cache(maxsize=512)
+def _read_features(path: str, _mtime_ns: int) -> tuple[tuple[str, str, str], ...]:
+    try:
+        doc = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        log.warning("map layer %s cannot be read", path)
+        return ()
+    out = []
+    for f in doc.get("features", []):
+        props = f.get("properties") or {}
+        code = str(f.get("id") or props.get("code") or "")
+        if code:
+            out.append((code, props.get("name_zh") or code, props.get("name_en") or code))
+    return tuple(out)
+
+
+def layer_features(deps: Deps, parent_code: str) -> tuple[tuple[str, str, str], ...]:
+    """(code, name_zh, name_en) of every feature the map layer of `parent_code` draws: the grey
+    base under the coloured regions (Taiwan, Hong Kong and Macao are drawn without data)."""
+    try:
+        from geo import layers
+    except ImportError:
+        return ()
+    path = layers.layer_file(Path(deps.settings.geo_cache_dir), parent_code)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return ()
+    return _read_features(str(path), mtime)

@@ -1,24 +1,40 @@
-"""Emissions and intensity outlook of the focused region (datasource.forecast_simple)."""
+"""The focused region's outlook: stored forecasts (datasource.forecast, computed after each
+rollup, never fitted on a click), last year's forecast beside what happened, and the
+intensity target's path (datasource.targets)."""
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
 from callbacks.common import Deps, lang_of, memo_query, panel, resolve, scale_of
-from datasource.forecast_simple import log_linear
-from layouts import figures, ids
-
-HORIZON_YEARS = 6
+from layouts import figures_outlook, ids
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     code, _info, _known = resolve(deps, focus)
     history = memo_query(deps, "series", region_code=code, gwp_set=deps.settings.gwp_set)
-    periods = [s.period for s in history]
-    emissions = log_linear(periods, [s.co2e for s in history], horizon=HORIZON_YEARS)
-    intensity = log_linear(periods, [s.intensity for s in history], horizon=HORIZON_YEARS)
-    return figures.forecast(
-        history, emissions, intensity, lang=lang_of(page), scale=scale_of(focus), uirevision=code
+    now = {
+        m: memo_query(deps, "forecast", region_code=code, metric=m, origin=None)
+        for m in ("co2e", "intensity")
+    }
+    before = {}
+    for metric, points in now.items():
+        origin = points[0].origin - 1 if points else None
+        before[metric] = (
+            memo_query(deps, "forecast", region_code=code, metric=metric, origin=origin)
+            if origin is not None
+            else []
+        )
+    return figures_outlook.forecast(
+        history,
+        now["co2e"],
+        now["intensity"],
+        emissions_prev=before["co2e"],
+        intensity_prev=before["intensity"],
+        target=memo_query(deps, "target", region_code=code),
+        lang=lang_of(page),
+        scale=scale_of(focus),
+        uirevision=code,
     )
 
 

@@ -1,10 +1,20 @@
-"""The choropleth of the focused region's children, with flags, parks and the dashes."""
+"""The choropleth of the focused region's children (by intensity or by target status), with
+flags, the grey regions without data, parks and the dashes; a park click picks its card."""
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, scale_of
+from callbacks.common import (
+    Deps,
+    lang_of,
+    layer_features,
+    memo_query,
+    panel,
+    period,
+    resolve,
+    scale_of,
+)
 from layouts import figures, ids, panels
 from layouts.i18n import t
 
@@ -17,7 +27,34 @@ def geojson_url(parent_code: str) -> str:
     return f"/geo/layer/{parent_code}.json"
 
 
-def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
+def mode_of(value) -> str:  # type: ignore[no-untyped-def]
+    return value if value in ids.MAP_MODES else ids.MAP_MODES[0]
+
+
+def park_view(deps: Deps, code: str, info) -> list[figures.ParkMark]:  # type: ignore[no-untyped-def]
+    """The parks drawn on the map of `code`: a city's or a county's, and those of a
+    municipality whose children are districts; with emissions of the latest period and PDI."""
+
+    def compute() -> list[figures.ParkMark]:
+        now, gwp = period(deps), deps.settings.gwp_set
+        kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
+        if now is None or not (info.level in PARK_LEVELS or any(k.level == "county" for k in kids)):
+            return []
+        infos = memo_query(deps, "parks_within", code=code)
+        co2e = {
+            p.code: getattr(
+                memo_query(deps, "summary", region_code=p.code, period=now, gwp_set=gwp),
+                "co2e",
+                None,
+            )
+            for p in infos
+        }
+        return figures.park_marks(infos, co2e, memo_query(deps, "park_scores"))
+
+    return deps.state.memo(("park_view", code), compute)
+
+
+def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped-def]
     gwp = deps.settings.gwp_set
     lang, scale = lang_of(page), scale_of(focus)
     code, info, _known = resolve(deps, focus)
@@ -29,13 +66,10 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     if not rows and info.parent_code:  # a leaf (county): show it among its siblings
         layer = info.parent_code
         rows = memo_query(deps, "ranking", parent_code=layer, period=now, gwp_set=gwp)
-    parks = []
-    if info.level in PARK_LEVELS:
-        parks = [
-            p
-            for p in memo_query(deps, "parks_within", code=code)
-            if p.lon is not None and p.lat is not None
-        ]
+    statuses = None
+    if mode == "target":
+        statuses = memo_query(deps, "targets", region_codes=tuple(r.code for r in rows))
+    parks = park_view(deps, code, info)
     fig = figures.choropleth(
         rows,
         geojson_url=geojson_url(layer),
@@ -47,13 +81,18 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
         # the detail card sits at the panel's right edge below the root: keep the map clear
         reserve_right=DETAIL_CARD_SHARE if code != deps.settings.root_region else 0.0,
         uirevision=layer,
+        features=layer_features(deps, layer),
+        statuses=statuses,
+        park_range=figures.score_range(memo_query(deps, "park_scores").values())
+        if parks
+        else (0.0, 5.0),
     )
     if deps.has_layer is not None:  # the layers a click may need next, fetched while idle
         fig.layout.meta = {
             "prefetch": [geojson_url(r.code) for r in rows if deps.has_layer(r.code)]
         }
     prev = next((r.prev_period for r in rows if r.prev_period), None)
-    return fig, panels.map_legend(now, prev, lang=lang)
+    return fig, panels.map_legend(now, prev, lang=lang, mode=mode)
 
 
 def register(app: Dash, deps: Deps) -> None:
@@ -62,13 +101,22 @@ def register(app: Dash, deps: Deps) -> None:
         Output(ids.MAP_LEGEND, "children"),
         Input(ids.FOCUS, "data"),
         Input(ids.VERSION, "data"),
+        Input(ids.MAP_MODE, "value"),
         State(ids.PAGE, "data"),
     )
-    def refresh_map(focus, _version, page):
-        return panel(deps, "map", focus, page, build)
+    def refresh_map(focus, _version, mode, page):
+        return panel(deps, "map", focus, page, build, mode_of(mode))
 
     app.clientside_callback(
         ClientsideFunction(namespace="carbonwall", function_name="prefetch"),
         Output(ids.PREFETCH, "data"),
         Input(ids.MAP, "figure"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="carbonwall", function_name="pick"),
+        Output(ids.PICK, "data"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.FOCUS, "data"),
+        State(ids.PICK, "data"),
+        State(ids.MAP, "figure"),
     )

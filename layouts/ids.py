@@ -42,3 +42,6 @@ def kpi(metric: str) -> dict[str, str]:
 MAP_LEGEND = "map-legend"
 NOTICE = "notice-line"  # calm messages about the focus (unknown region code)
 PREFETCH = "prefetch-store"  # map layers fetched ahead of a click (browser side only)
+MAP_MODE = "map-mode"  # the map's colouring: "intensity" or "target" (target status)
+PICK = "pick-store"  # {"park": code, "at": focus code} the park clicked on the map, or None
+MAP_MODES = ("intensity", "target")

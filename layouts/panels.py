@@ -104,25 +104,25 @@ def kpi_row(
 
 
 def _target_tile(target: Any, lang: str) -> html.Div:
+    """Change of intensity so far against the plan's goal, coloured by status, and the yearly
+    rate still needed in the years left (datasource.targets.TargetTrack)."""
     if target is None:
         return _tile("target", t("kpi_target", lang), "—", "", t("no_target", lang))
     status = target.status
-    value = i18n.pct(target.change_so_far) if target.change_so_far is not None else "—"
-    foot = [
-        html.Span(
-            t(
-                "target_fmt",
-                lang,
-                plan=i18n.plan(target.plan, lang),
-                base=target.base_period,
-                target=target.target_period,
-                change=i18n.pct(target.target_change, 0),
-            )
-            + " "
-        ),
-        html.Span(t(f"status_{status}", lang), className=f"status status-{status}"),
-    ]
-    return _tile("target", t("kpi_target", lang), value, "", foot, cls=f"status-{status}")
+    label = t("kpi_target_plan", lang, plan=i18n.plan(target.plan, lang))
+    goal = t("target_goal", lang, change=i18n.pct(target.target_change, 0))
+    status_span = html.Span(t(f"status_{status}", lang), className=f"status status-{status}")
+    if status == "no_data" or target.change_so_far is None:
+        return _tile("target", label, "—", goal, status_span, cls="status-no_data")
+    if target.needed_annual_rate is not None and target.needed_annual_rate >= 0:
+        need = t("headroom", lang, rate=i18n.pct(target.needed_annual_rate))
+    elif target.needed_annual_rate is not None:
+        need = t("needed_rate", lang, rate=i18n.pct(target.needed_annual_rate))
+    else:
+        need = t("target_year_now", lang)
+    foot = [html.Span(need + " · "), status_span]
+    value = i18n.pct(target.change_so_far)
+    return _tile("target", label, value, goal, foot, cls=f"status-{status}")
 
 
 def _rising_tile(rows: Sequence[Any], lang: str) -> html.Div:
@@ -157,9 +157,12 @@ def detail_card(
     parent: Any,
     recent: Sequence[Any],
     *,
+    peak: Any = None,
+    policies: Sequence[Any] | None = None,
     lang: str = "zh",
 ) -> list[Any]:
-    """The clicked region: emissions, intensity, rank among its siblings, recent trend."""
+    """The clicked region: emissions, intensity, rank among its siblings, recent trend, whether
+    its emissions have peaked, and its three latest policies."""
     if info is None:
         return []
     head = [html.Div(i18n.name(info, lang), className="detail-name")]
@@ -167,7 +170,7 @@ def detail_card(
         head.append(
             html.Div(t("detail_park", lang, industry=info.industry or "—"), className="detail-sub")
         )
-    rows = [
+    rows: list[tuple[str, Any]] = [
         (t("col_co2e", lang), i18n.mass(summary.co2e if summary else None, lang)),
         (
             t("col_intensity", lang),
@@ -190,14 +193,111 @@ def detail_card(
                 spark([s.co2e for s in recent]),
             )
         )
-    body = [
-        html.Div(
-            [html.Span(k, className="detail-key"), html.Span(v, className="detail-val")],
-            className="detail-row",
+    if peak is not None:
+        rows.append(
+            (t("peak", lang), html.Span(peak_text(peak, lang), className=_peak_class(peak)))
         )
-        for k, v in rows
-    ]
+    body = [_detail_row(k, v) for k, v in rows]
+    if policies is not None and info.level != "park":
+        body.append(policy_list(policies, lang))
     return head + body
+
+
+def _detail_row(key: str, value: Any) -> html.Div:
+    return html.Div(
+        [html.Span(key, className="detail-key"), html.Span(value, className="detail-val")],
+        className="detail-row",
+    )
+
+
+def peak_text(peak: Any, lang: str = "zh") -> str:
+    """已达峰（峰值年 2013）/ 平台期（峰值年 2021）/ 未达峰 (datasource.targets.PeakStatus):
+    a high that is behind the latest year but not yet confirmed is a plateau."""
+    if peak.status == "no_data" or peak.peak_year is None:
+        return t("peak_none", lang)
+    if peak.peaked:
+        return t("peak_peaked", lang, year=peak.peak_year)
+    if peak.years_since_peak:
+        return t("peak_plateau", lang, year=peak.peak_year)
+    return t("peak_not", lang)
+
+
+def _peak_class(peak: Any) -> str:
+    if peak.peaked:
+        return "peak peaked"
+    return "peak plateau" if peak.years_since_peak else "peak rising"
+
+
+def policy_list(policies: Sequence[Any], lang: str = "zh", n: int = 3) -> html.Div:
+    """The region's `n` latest policies: title, then 文号 and date (PolicyMark)."""
+    items = [
+        html.Li(
+            [
+                html.Div(p.title, className="policy-title", title=p.title),
+                html.Div(
+                    " · ".join(x for x in (p.doc_no, p.issued_on.isoformat()) if x),
+                    className="policy-meta",
+                ),
+            ]
+        )
+        for p in policies[:n]
+    ]
+    body: Any = (
+        html.Ul(items, className="policy-list")
+        if items
+        else html.Div(t("no_policies", lang), className="policy-meta")
+    )
+    return html.Div(
+        [html.Span(t("policies", lang), className="detail-key"), body], className="detail-row"
+    )
+
+
+def park_card(park: Any, rank: tuple[int, int] | None, *, lang: str = "zh") -> list[Any]:
+    """A clicked park (layouts.figures.ParkMark): emissions, PDI total with its rank within the
+    industry, and the three dimension scores as bars on the 0-5 scale."""
+    level = (
+        t(f"park_level_{park.park_level}", lang)
+        if park.park_level in ("national", "provincial")
+        else "—"
+    )
+    head = [
+        html.Div(i18n.name(park, lang), className="detail-name"),
+        html.Div(
+            t("detail_park_level", lang, industry=park.industry or "—", level=level),
+            className="detail-sub",
+        ),
+    ]
+    rows: list[Any] = [_detail_row(t("col_co2e", lang), i18n.mass(park.co2e, lang))]
+    if park.total is None:
+        rows.append(_detail_row(t("pdi_total", lang), t("pdi_none", lang)))
+        return head + rows
+    total = [html.Span(f"{park.total:.2f}", className="pdi-total")]
+    if rank is not None:
+        total.append(
+            html.Span(
+                t("pdi_rank", lang, rank=rank[0], n=rank[1], industry=park.industry or "—"),
+                className="pdi-rank",
+            )
+        )
+    rows.append(_detail_row(t("pdi_total", lang), total))
+    for dim in ("P", "D", "I"):
+        score = getattr(park, dim)
+        rows.append(
+            _detail_row(
+                t(f"pdi_{dim}", lang),
+                html.Div(
+                    [
+                        html.Div(
+                            html.I(style={"width": f"{max(0.0, min(score, 5.0)) / 5 * 100:.0f}%"}),
+                            className="pdi-bar",
+                        ),
+                        html.Span(f"{score:.2f}", className="pdi-score"),
+                    ],
+                    className="pdi-dim",
+                ),
+            )
+        )
+    return head + rows
 
 
 def ranking_tables(rows: Sequence[Any], *, lang: str = "zh", n: int = 5) -> list[Any]:
@@ -248,11 +348,19 @@ def _rank_table(title: str, items: list[tuple[int, Any]], metric: str, lang: str
     )
 
 
-def map_legend(period: str | None, prev: str | None, *, lang: str = "zh") -> list[Any]:
-    """The map's flag legend, naming both periods it compares."""
+def map_legend(
+    period: str | None, prev: str | None, *, lang: str = "zh", mode: str = "intensity"
+) -> list[Any]:
+    """The map's flag legend, naming both periods it compares (and, when the map is coloured by
+    target status, saying so: the panel's title names intensity)."""
+    note = (
+        [html.Span(t("map_mode_note_target", lang), className="legend-item legend-note")]
+        if mode == "target"
+        else []
+    )
     if not period or not prev:
-        return []
-    return [
+        return note
+    return note + [
         html.Span(
             [html.I(className="swatch rose"), t("rose", lang, now=period, prev=prev)],
             className="legend-item",

@@ -89,6 +89,7 @@ def build(
                     dcc.Location(id=ids.URL, refresh="callback-nav"),
                     dcc.Store(id=ids.PAGE, data=page_data(settings, lang=lang, kiosk=kiosk)),
                     dcc.Store(id=ids.FOCUS),
+                    dcc.Store(id=ids.PICK),
                     dcc.Store(id=ids.VERSION, data=version),
                     dcc.Store(id=ids.PREFETCH),
                     dcc.Interval(id=ids.REFRESH, interval=settings.refresh_seconds * 1000),
@@ -122,7 +123,24 @@ def build(
                         t("panel_map", lang),
                         _graph(ids.MAP, lang),
                         html.Div(id=ids.DETAIL, className="detail-card"),
-                        extra=html.Div(id=ids.MAP_LEGEND, className="map-legend"),
+                        extra=html.Div(
+                            [
+                                html.Div(id=ids.MAP_LEGEND, className="map-legend"),
+                                dcc.RadioItems(
+                                    id=ids.MAP_MODE,
+                                    options=[
+                                        {"label": t(f"map_mode_{m}", lang), "value": m}
+                                        for m in ids.MAP_MODES
+                                    ],
+                                    value=ids.MAP_MODES[0],
+                                    inline=True,
+                                    className="map-mode",
+                                    inputClassName="map-mode-input",
+                                    labelClassName="map-mode-label",
+                                ),
+                            ],
+                            className="map-head-extra",
+                        ),
                     ),
                     _panel(
                         "p-rank",

@@ -47,6 +47,19 @@ FORECAST_BAND = "rgba(56, 189, 248, 0.18)"
 FORECAST_LINE = "#38bdf8"
 INTENSITY_LINE = "#fbbf24"
 INTENSITY_BAND = "rgba(251, 191, 36, 0.16)"
+FORECAST_BAND95 = "rgba(56, 189, 248, 0.08)"
+INTENSITY_BAND95 = "rgba(251, 191, 36, 0.07)"
+PREVIOUS = "rgba(226, 232, 240, 0.55)"  # last year's forecast, faint
+TARGET_LINE = "#4ade80"  # the intensity target's path
+NODATA = "#334155"  # regions drawn without a value (Taiwan, Hong Kong, Macao at the national view)
+STATUS_FILL = {  # target-status fills: dark, so the bright rose/fell outlines stay visible
+    "on_track": "#15803d",
+    "at_risk": "#b45309",
+    "off_track": "#991b1b",
+}
+PDI_SCALE = [[0.0, "#f87171"], [0.5, "#fbbf24"], [1.0, "#4ade80"]]  # park PDI total, low to high
+POLICY_NATIONAL = "rgba(252, 211, 77, 0.85)"  # policy markers on the trend chart
+POLICY_LOCAL = "rgba(125, 211, 252, 0.85)"
 
 
 def font_px(scale: float, factor: float = 1.0) -> int:

@@ -1,5 +1,6 @@
 """A small hand-made data pool for the wall's tests: a country, three provinces, two cities,
-three counties and a park, 2015-2024, with known flags (340102 rose in 2024, 340103 fell)."""
+three counties and two parks, 2015-2024, with known flags (340102 rose in 2024, 340103 fell);
+stored forecasts (origins 2023 and 2024), PDI scores of one park, and four policies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from datasource import forecast, pdi_store, policy
 from datasource.models import DataState, Emission, Indicator, Region, Target
 from datasource.rollup import rebuild
 
@@ -58,6 +60,32 @@ def fill(engine) -> None:  # type: ignore[no-untyped-def]
                 park_level="provincial",
             )
         )
+        s.add(
+            Region(
+                code="P34010301",
+                parent_code="340103",
+                level="park",
+                name_zh="庐阳电子园",
+                name_en="Luyang Electronics Park",
+                lon=117.22,
+                lat=31.95,
+                industry="电子信息",
+                park_level="national",
+            )
+        )
+        for park, tonnes in PARK_CO2.items():
+            for year in YEARS:
+                s.add(
+                    Emission(
+                        region_code=park,
+                        period=str(year),
+                        sector_code="1.1.1.1",
+                        gas="CO2",
+                        sector_top="1",
+                        period_kind="Y",
+                        value=tonnes,
+                    )
+                )
         for code, (_base, _growth, gdp, gdp_growth) in LEAVES.items():
             for year in YEARS:
                 period = str(year)
@@ -103,6 +131,34 @@ def fill(engine) -> None:  # type: ignore[no-untyped-def]
         bump(s)
 
 
+PARK_CO2 = {"P34010201": 400_000.0, "P34010301": 100_000.0}  # t a year (not summed upwards)
+PDI_SCORES = "park_code,dimension,score\nP34010201,P,3.5\nP34010201,D,2.0\nP34010201,I,1.5\n"
+POLICIES = [  # (title, 文号, date, level, region)
+    ("2030年前碳达峰行动方案", "国发〔2021〕23号", "2021-10-24", "national", "100000"),
+    ("安徽省碳达峰实施方案", "皖政〔2022〕83号", "2022-12-29", "provincial", "340000"),
+    ("合肥市碳达峰实施方案", "合政〔2023〕45号", "2023-05-19", "municipal", "340100"),
+    ("江苏省碳达峰实施方案", "苏政发〔2022〕88号", "2022-10-12", "provincial", "320000"),
+]
+
+
+def add_policies(engine) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as s, s.begin():
+        for title, doc_no, day, level, region in POLICIES:
+            policy.create_document(
+                s,
+                {
+                    "title": title,
+                    "doc_no": doc_no,
+                    "agency": "人民政府",
+                    "issued_on": day,
+                    "level": level,
+                    "category": "政策法规",
+                    "region_code": region,
+                },
+                actor="test",
+            )
+
+
 def bump(session: Session) -> None:
     session.execute(
         update(DataState)
@@ -122,5 +178,9 @@ def set_energy(engine, code: str, period: str, value: float) -> None:  # type: i
 
 def pool(engine):  # type: ignore[no-untyped-def]
     fill(engine)
+    report = pdi_store.ingest_pdi_bytes(engine, PDI_SCORES.encode(), "pdi_scores")
+    assert report.ok, report.problems
     rebuild(engine)
+    forecast.compute_all(engine)
+    add_policies(engine)
     return engine

@@ -13,10 +13,24 @@ from layouts import ids
 
 
 @pytest.fixture
-def app(engine, db_url):
+def app(engine, db_url, tmp_path):
     wall_data.pool(engine)
+    geo = tmp_path / "geo" / "layer"
+    geo.mkdir(parents=True)
+    features = [  # the national layer draws Taiwan too, which has no data
+        {"type": "Feature", "id": code, "properties": {"code": code, "name_zh": zh, "name_en": en}}
+        for code, zh, en in (
+            ("340000", "安徽省", "Anhui"),
+            ("320000", "江苏省", "Jiangsu"),
+            ("460000", "海南省", "Hainan"),
+            ("710000", "台湾省", "Taiwan"),
+        )
+    ]
+    (geo / "100000.json").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), "utf-8"
+    )
     return create_app(
-        Settings(database_url=db_url, run_scheduler=False, geo_cache_dir="/nonexistent")
+        Settings(database_url=db_url, run_scheduler=False, geo_cache_dir=str(geo.parent))
     )
 
 
@@ -67,13 +81,39 @@ def kpis(client, code, page=PAGE):
     return texts(resp.get_json()["response"][ids.KPIS]["children"])
 
 
-def header(client, code, page=PAGE):
+def header(client, code, page=PAGE, pick=None):
     return post(
         client,
         HEADER_OUT,
-        [(ids.FOCUS, "data", {"code": code, "s": 1}), (ids.VERSION, "data", 1)],
+        [
+            (ids.FOCUS, "data", {"code": code, "s": 1}),
+            (ids.VERSION, "data", 1),
+            (ids.PICK, "data", pick),
+        ],
         [(ids.PAGE, "data", page)],
     )
+
+
+def map_figure(client, focus, mode="intensity"):
+    resp = post(
+        client,
+        [(ids.MAP, "figure"), (ids.MAP_LEGEND, "children")],
+        [(ids.FOCUS, "data", focus), (ids.VERSION, "data", 1), (ids.MAP_MODE, "value", mode)],
+        [(ids.PAGE, "data", PAGE)],
+    )
+    assert resp.status_code == 200
+    return resp.get_json()["response"]
+
+
+def figure(client, graph, code):
+    resp = post(
+        client,
+        [(graph, "figure")],
+        [(ids.FOCUS, "data", {"code": code, "s": 1}), (ids.VERSION, "data", 1)],
+        [(ids.PAGE, "data", PAGE)],
+    )
+    assert resp.status_code == 200
+    return resp.get_json()["response"][graph]["figure"]
 
 
 def texts(node) -> list[str]:
@@ -117,26 +157,13 @@ def test_forged_region_gets_a_calm_message(client):
 
 @pytest.mark.parametrize("junk", ["'; DROP TABLE region;--", "34010", {"x": 1}, None, 340100])
 def test_junk_focus_shows_the_root(client, junk):
-    resp = post(
-        client,
-        [(ids.MAP, "figure"), (ids.MAP_LEGEND, "children")],
-        [(ids.FOCUS, "data", {"code": junk, "s": "big"}), (ids.VERSION, "data", 1)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    assert resp.status_code == 200
-    fig = resp.get_json()["response"][ids.MAP]["figure"]
+    fig = map_figure(client, {"code": junk, "s": "big"}, mode="<b>")[ids.MAP]["figure"]
     assert fig["data"][0]["geojson"] == "/geo/layer/100000.json"
     assert sorted(fig["data"][0]["locations"]) == ["320000", "340000", "460000"]
 
 
 def test_map_flags_rose_and_fell(client):
-    resp = post(
-        client,
-        [(ids.MAP, "figure"), (ids.MAP_LEGEND, "children")],
-        [(ids.FOCUS, "data", {"code": "340100", "s": 1}), (ids.VERSION, "data", 1)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    r = resp.get_json()["response"]
+    r = map_figure(client, {"code": "340100", "s": 1})
     trace = r[ids.MAP]["figure"]["data"][0]
     assert trace["geojson"] == "/geo/layer/340100.json"
     assert trace["locations"] == ["340103", "340102"]  # fell first, rose drawn last on top
@@ -146,7 +173,8 @@ def test_map_flags_rose_and_fell(client):
         "强度下降（2024年较2023年）",
     ]
     parks = r[ids.MAP]["figure"]["data"][1]
-    assert parks["customdata"] == ["P34010201"]
+    assert parks["meta"] == "parks"
+    assert parks["customdata"] == ["P34010201", "P34010301"]
 
 
 def test_english_page(client):
@@ -162,7 +190,8 @@ def test_english_page(client):
 
 def test_idle_tick_is_empty_and_a_new_version_redraws(client, engine):
     tick = [(ids.REFRESH, "n_intervals", 3)]
-    state = [(ids.VERSION, "data", 1), (ids.ALERT, "children", None), (ids.PAGE, "data", PAGE)]
+    # data version 2: the data, then the PDI scores (wall_data.pool)
+    state = [(ids.VERSION, "data", 2), (ids.ALERT, "children", None), (ids.PAGE, "data", PAGE)]
     outs = [(ids.VERSION, "data"), (ids.FRESHNESS, "children"), (ids.ALERT, "children")]
     idle = post(client, outs, tick, state)
     assert idle.status_code == 204
@@ -170,7 +199,7 @@ def test_idle_tick_is_empty_and_a_new_version_redraws(client, engine):
     wall_data.set_energy(engine, "340102", "2024", 5_000_000.0)
     moved = post(client, outs, tick, state)
     r = moved.get_json()["response"]
-    assert r[ids.VERSION]["data"] == 2
+    assert r[ids.VERSION]["data"] == 3
     assert r[ids.FRESHNESS]["children"].startswith("数据期 2024 年 · 更新于 ")
 
 
@@ -184,7 +213,7 @@ def test_database_down_keeps_figures_and_says_how_stale(app, client):
         client,
         outs,
         [(ids.REFRESH, "n_intervals", 4)],
-        [(ids.VERSION, "data", 1), (ids.ALERT, "children", None), (ids.PAGE, "data", PAGE)],
+        [(ids.VERSION, "data", 2), (ids.ALERT, "children", None), (ids.PAGE, "data", PAGE)],
     )
     r = resp.get_json()["response"]
     assert list(r) == [ids.ALERT]
@@ -244,3 +273,136 @@ def test_panel_error_keeps_the_figure_and_shows_one_calm_sentence(app, client):
     assert "response" not in body or ids.TREND not in body.get("response", {})
     assert body["sideUpdate"] == {ids.ALERT: {"children": "数据暂时无法加载，系统将自动重试"}}
     assert "Traceback" not in resp.get_data(as_text=True)
+
+
+def test_kpi_target_tile_shows_progress_goal_and_rate_still_needed(client):
+    tiles = kpis(client, "340100")
+    at = tiles.index("强度目标进度 · 十四五")
+    assert tiles[at : at + 5] == [
+        "强度目标进度 · 十四五",
+        "−4.7%",
+        "/ 目标 −18%",
+        "尚需年均 −13.9% · ",
+        "滞后",
+    ]
+    national = kpis(client, "100000")
+    at = national.index("强度目标进度 · 十四五")
+    assert national[at + 1 : at + 5] == ["−17.2%", "/ 目标 −18%", "尚需年均 −1.0% · ", "进度正常"]
+
+
+def test_national_map_draws_regions_without_data_grey(client):
+    fig = map_figure(client, {"code": "100000", "s": 1})[ids.MAP]["figure"]
+    assert sorted(fig["data"][0]["locations"]) == ["320000", "340000", "460000"]
+    grey = fig["data"][1]
+    assert grey["meta"] == "nodata"
+    assert grey["locations"] == ["710000"]
+    assert grey["customdata"] == ["台湾省"]
+
+
+def test_map_switches_to_target_status_and_keeps_the_flags(client):
+    r = map_figure(client, {"code": "100000", "s": 1}, mode="target")
+    main = r[ids.MAP]["figure"]["data"][0]
+    assert main["locations"] == ["320000", "460000", "340000"]
+    assert main["z"] == [0.0, 1.0, 2.0]  # on track, at risk, off track
+    assert [c[5] for c in main["customdata"]] == [
+        "目标进度 进度正常（已 −17.6%，2025年目标 −18%）",
+        "目标进度 存在风险（已 −14.1%，2025年目标 −18%）",
+        "目标进度 滞后（已 −6.0%，2025年目标 −18%）",
+    ]
+    assert main["colorbar"]["ticktext"] == ["进度正常", "存在风险", "滞后"]
+    assert texts(r[ids.MAP_LEGEND]["children"])[0] == "颜色：目标进度"
+    intensity = map_figure(client, {"code": "100000", "s": 1})[ids.MAP]["figure"]["data"][0]
+    assert intensity["marker"]["line"] == main["marker"]["line"]
+
+
+def test_city_map_has_parks_sized_by_emissions_and_coloured_by_pdi(client):
+    parks = map_figure(client, {"code": "340100", "s": 1})[ids.MAP]["figure"]["data"][1]
+    assert parks["customdata"] == ["P34010201", "P34010301"]
+    assert parks["marker"]["size"] == [26.0, 13.0]  # 40 and 10 万吨: areas 4:1
+    assert parks["marker"]["color"] == [2.65, None]  # 0.5*3.5 + 0.3*2.0 + 0.2*1.5; unscored
+    assert parks["text"] == [
+        "<b>瑶海化工园</b><br>化工 · 省级<br>排放量 40.00 万吨<br>PDI 总分 <b>2.65</b>"
+        "<br>表现力 3.50 · 发展力 2.00 · 影响力 1.50",
+        "<b>庐阳电子园</b><br>电子信息 · 国家级<br>排放量 10.00 万吨<br>未参与 PDI 评价",
+    ]
+    province = map_figure(client, {"code": "340000", "s": 1})[ids.MAP]["figure"]
+    assert [t.get("meta") for t in province["data"]] == [None]  # no parks above a city
+
+
+def test_a_picked_park_opens_its_card_and_a_park_elsewhere_is_ignored(client):
+    pick = {"park": "P34010201", "at": "340100"}
+    card = texts(header(client, "340100", pick=pick).get_json()["response"][ids.DETAIL]["children"])
+    assert card == [
+        "瑶海化工园",
+        "园区 · 化工 · 省级",
+        "排放量",
+        "40.00 万吨",
+        "PDI 总分",
+        "2.65",
+        "行业内第 1 / 1（化工）",
+        "低碳表现力（50%）",
+        "3.50",
+        "低碳发展力（30%）",
+        "2.00",
+        "低碳影响力（20%）",
+        "1.50",
+    ]
+    elsewhere = header(client, "340202", pick={"park": "P34010201"}).get_json()["response"]
+    assert texts(elsewhere[ids.DETAIL]["children"])[0] == "镜湖区"
+    junk = header(client, "340100", pick={"park": ["x"]}).get_json()["response"]
+    assert texts(junk[ids.DETAIL]["children"])[0] == "合肥市"
+
+
+def test_detail_card_has_peak_watch_and_latest_policies(client):
+    card = texts(header(client, "340100").get_json()["response"][ids.DETAIL]["children"])
+    assert card[card.index("达峰研判") + 1] == "未达峰"
+    assert card[card.index("最新政策") + 1 :] == [
+        "合肥市碳达峰实施方案",
+        "合政〔2023〕45号 · 2023-05-19",
+        "安徽省碳达峰实施方案",
+        "皖政〔2022〕83号 · 2022-12-29",
+        "2030年前碳达峰行动方案",
+        "国发〔2021〕23号 · 2021-10-24",
+    ]
+    jiangsu = texts(header(client, "320000").get_json()["response"][ids.DETAIL]["children"])
+    assert jiangsu[jiangsu.index("最新政策") + 1 :: 2] == [
+        "江苏省碳达峰实施方案",
+        "2030年前碳达峰行动方案",
+    ]
+
+
+def test_trend_marks_the_regions_policies_at_their_dates(client):
+    fig = figure(client, ids.TREND, "340100")
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == [2021.811, 2022.992, 2023.378]
+    notes = fig["layout"]["annotations"][1:]
+    assert [n["text"] for n in notes] == ["▼", "▼", "▼"]
+    assert notes[2]["hovertext"] == (
+        "2023-05-19 · 人民政府<br><b>合肥市碳达峰实施方案</b><br>合政〔2023〕45号"
+    )
+
+
+def test_forecast_panel_reads_the_stored_forecasts(client, engine):
+    from sqlalchemy.orm import Session
+
+    from datasource import forecast
+
+    with Session(engine) as s:
+        now = forecast.stored(s, region_code="340100", metric="co2e")
+        before = forecast.stored(s, region_code="340100", metric="co2e", origin=2023)
+    fig = figure(client, ids.FORECAST, "340100")
+    named = {}
+    for trace in fig["data"]:
+        named.setdefault(trace.get("name"), []).append(trace)
+    outlook = named["预测"][0]
+    assert outlook["x"] == [2024, 2025, 2026, 2027, 2028, 2029, 2030]
+    assert outlook["y"][1:] == pytest.approx([p.point / 1e4 for p in now])
+    assert outlook["y"][0] == pytest.approx(219.88, abs=0.01)  # joined to 2024's actual
+    last_year = named["去年预测"]
+    assert last_year[0]["x"][:2] == [2023, 2024]
+    assert last_year[1]["y"] == pytest.approx([before[0].point / 1e4])
+    actual = named["实际"][0]
+    assert actual["x"] == [2024] and actual["y"] == pytest.approx([219.88], abs=0.01)
+    path = named["目标路径"][0]
+    assert path["x"] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert path["y"][-1] == pytest.approx(path["y"][0] * 0.82)
+    assert [len(named["95% 区间"]), len(named["80% 区间"])] == [2, 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from types import SimpleNamespace as Row
 
 import pytest
@@ -69,22 +70,133 @@ def test_choropleth_hover_has_emissions_intensity_rank_change_and_derived():
     assert "强度变化（2024）" in fig.data[0].hovertemplate
 
 
+def park(code="P1", co2e=2e5, total=3.2, **kw):
+    scored = dict(P=3.5, D=3.0, I=2.8, total=total) if total is not None else {}
+    return figures.ParkMark(
+        code=code,
+        name_zh=kw.get("name", "化工园"),
+        name_en="Chem",
+        lon=117.3,
+        lat=31.9,
+        industry="化工",
+        park_level="national",
+        co2e=co2e,
+        **scored,
+    )
+
+
 def test_choropleth_adds_parks_and_dashes_and_scales_outlines():
-    parks = [Row(code="P1", name_zh="化工园", name_en="Chem", lon=117.3, lat=31.9, industry="化工")]
     fig = figures.choropleth(
         ROWS,
         geojson_url="/g.json",
         period="2024",
-        parks=parks,
+        parks=[park()],
         dashes=[[(110.0, 10.0), (111.0, 9.0)]],
         scale=2.0,
     )
     assert [t.type for t in fig.data] == ["choropleth", "scattergeo", "scattergeo"]
     assert list(fig.data[1].lon) == [110.0, 111.0, None]
     assert list(fig.data[2].customdata) == ["P1"]
-    assert list(fig.data[2].text) == ["化工园<br>化工"]
+    assert fig.data[2].meta == "parks"
+    assert list(fig.data[2].text) == [
+        "<b>化工园</b><br>化工 · 国家级<br>排放量 20.00 万吨<br>PDI 总分 <b>3.20</b>"
+        "<br>表现力 3.50 · 发展力 3.00 · 影响力 2.80"
+    ]
     assert list(fig.data[0].marker.line.width) == [1.2, 4.8, 6.4]
     assert fig.layout.font.size == 30
+
+
+def test_park_markers_sized_by_emissions_coloured_by_pdi_total():
+    parks = [park("P1", co2e=4e5, total=4.0), park("P2", co2e=1e5, total=None), park("P3", None)]
+    fig = figures.choropleth(
+        ROWS, geojson_url="/g.json", period="2024", parks=parks, park_range=(1.0, 4.5)
+    )
+    trace = fig.data[1]
+    assert list(trace.marker.size) == [26.0, 13.0, 7.0]  # areas follow emissions: 26 * sqrt(1/4)
+    assert list(trace.marker.color)[0] == 4.0 and math.isnan(list(trace.marker.color)[1])
+    assert (trace.marker.cmin, trace.marker.cmax) == (1.0, 4.5)
+    assert trace.marker.colorbar.title.text == "园区 PDI 总分"
+    assert "未参与 PDI 评价" in trace.text[1]
+
+
+def test_park_sizes_ranks_and_score_range():
+    assert figures.park_sizes([100.0, 25.0, None, 0.0], lo=5, hi=20) == [20.0, 10.0, 5, 5]
+    assert figures.park_sizes([None], lo=5, hi=20) == [5]
+    scores = [
+        Row(code="A", industry="化工", total=3.0),
+        Row(code="B", industry="化工", total=4.0),
+        Row(code="C", industry="化工", total=3.0),
+        Row(code="D", industry="纺织", total=1.23),
+    ]
+    assert figures.park_industry_ranks(scores) == {
+        "A": (2, 3),
+        "B": (1, 3),
+        "C": (2, 3),
+        "D": (1, 1),
+    }
+    assert figures.score_range(scores) == (1.2, 4.0)
+    assert figures.score_range(scores[:1]) == (0.0, 5.0)
+
+
+def test_park_marks_join_emissions_and_scores_and_skip_parks_without_a_position():
+    infos = [
+        Row(
+            code="P1",
+            name_zh="甲园",
+            name_en="A",
+            lon=1.0,
+            lat=2.0,
+            industry="化工",
+            park_level="provincial",
+        ),
+        Row(
+            code="P2",
+            name_zh="乙园",
+            name_en="B",
+            lon=None,
+            lat=None,
+            industry=None,
+            park_level=None,
+        ),
+    ]
+    score = Row(P=1.0, D=2.0, I=3.0, total=1.7)
+    marks = figures.park_marks(infos, {"P1": 5e4}, {"P1": score})
+    assert marks == [
+        figures.ParkMark("P1", "甲园", "A", 1.0, 2.0, "化工", "provincial", 5e4, 1.0, 2.0, 3.0, 1.7)
+    ]
+
+
+def test_regions_without_a_value_are_drawn_grey_not_left_out():
+    rows = [*ROWS, rank_row("710000", "none", co2e=None, intensity=None, name="台湾省")]
+    features = [("340100", "合肥市", "Hefei"), ("810000", "香港特别行政区", "Hong Kong")]
+    fig = figures.choropleth(rows, geojson_url="/g.json", period="2024", features=features)
+    assert list(fig.data[0].locations) == ["340300", "340200", "340100"]
+    grey = fig.data[1]
+    assert grey.meta == "nodata"
+    assert list(grey.locations) == ["710000", "810000"]
+    assert list(grey.customdata) == ["台湾省", "香港特别行政区"]
+    assert grey.showscale is False
+    assert grey.colorscale[0][1] == theme.NODATA
+    assert grey.hovertemplate == "<b>%{customdata}</b><br>暂无数据<extra></extra>"
+
+
+def test_target_view_colours_by_status_and_keeps_the_flag_outlines():
+    track = dict(change_so_far=-0.1, target_change=-0.18, target_period="2025")
+    statuses = {
+        "340100": Row(status="off_track", **track),
+        "340200": Row(status="on_track", **track),
+        "340300": Row(status="no_data", **track),
+    }
+    fig = figures.choropleth(ROWS, geojson_url="/g.json", period="2024", statuses=statuses)
+    main = fig.data[0]
+    assert list(main.locations) == ["340200", "340100"]
+    assert list(main.z) == [0.0, 2.0]
+    assert (main.zmin, main.zmax) == (-0.5, 2.5)
+    assert list(main.marker.line.color) == [theme.FELL, theme.ROSE]
+    assert list(main.colorbar.ticktext) == ["进度正常", "存在风险", "滞后"]
+    assert main.colorscale[0][1] == theme.STATUS_FILL["on_track"]
+    assert main.customdata[1][5] == "目标进度 滞后（已 −10.0%，2025年目标 −18%）"
+    assert list(fig.data[1].locations) == ["340300"]  # no data: grey
 
 
 def test_choropleth_without_children_is_a_calm_empty_state():
@@ -111,6 +223,56 @@ def sector(period, code, co2e):
         "5": "废弃物处理",
     }
     return Row(period=period, sector_code=code, name_zh=names[code], name_en=code, co2e=co2e)
+
+
+def mark(day, level="national", doc_id=1, title="方案"):
+    return Row(
+        issued_on=date.fromisoformat(day),
+        title=title,
+        doc_no=f"发〔{day[:4]}〕{doc_id}号",
+        agency="国务院",
+        document_id=doc_id,
+        level=level,
+    )
+
+
+def test_sector_trend_marks_policies_at_their_dates_grouping_close_ones():
+    rows = [sector(str(y), "1", 1e6) for y in range(2019, 2025)]
+    marks = [
+        mark("2021-10-24", doc_id=1, title="2030年前碳达峰行动方案"),
+        mark("2021-12-01", "provincial", doc_id=2, title="省方案"),
+        mark("2023-07-02", doc_id=3),
+        mark("2010-01-01", doc_id=4),  # before the data: left out
+    ]
+    fig = figures.sector_trend(rows, policies=marks)
+    assert [round(s.x0, 3) for s in fig.layout.shapes] == [2021.863, 2023.499]
+    notes = fig.layout.annotations[1:]
+    assert [n.text for n in notes] == ["▼2", "▼"]
+    assert notes[0].font.color == theme.POLICY_LOCAL
+    assert notes[1].font.color == theme.POLICY_NATIONAL
+    assert notes[0].hovertext == (
+        "2021-12-01 · 国务院<br><b>省方案</b><br>发〔2021〕2号<br><br>"
+        "2021-10-24 · 国务院<br><b>2030年前碳达峰行动方案</b><br>发〔2021〕1号"
+    )
+    assert list(fig.data[0].x) == [2019, 2020, 2021, 2022, 2023, 2024]
+
+
+def test_pick_policies_keeps_the_regions_own_and_national_newest():
+    own = [mark(f"202{i}-01-0{i}", "municipal", doc_id=10 + i) for i in range(1, 6)]
+    national = [mark(f"201{i}-03-01", doc_id=20 + i) for i in range(1, 6)]
+    province = [mark("2024-05-05", "provincial", doc_id=30)]
+    chosen = figures.pick_policies(own + national + province, "municipal")
+    assert [m.document_id for m in chosen] == [23, 24, 25, 13, 14, 15]
+    only_national = figures.pick_policies(national + province, "municipal", n=3)
+    assert [m.document_id for m in only_national] == [23, 24, 25]
+    filled = figures.pick_policies([national[0], *province], "municipal", n=3)
+    assert [m.document_id for m in filled] == [21, 30]  # the province's fills the gap
+    assert figures.pick_policies([], None) == []
+
+
+def test_year_fraction():
+    assert figures.year_fraction(date(2021, 1, 1)) == 2021.0
+    assert figures.year_fraction(date(2020, 7, 2)) == pytest.approx(2020 + 183 / 366)
 
 
 def test_sector_trend_stacks_four_and_draws_lulucf_below_zero():
@@ -142,19 +304,6 @@ def test_gas_composition_shares_in_legend_and_total_in_the_middle():
     assert list(en.data[0].labels) == ["CO₂ 90.0%", "CH₄ 10.0%"]
 
 
-def test_forecast_draws_history_band_and_dashed_outlook():
-    history = [Row(period=str(y), co2e=1e6 + y, intensity=1.0) for y in range(2020, 2025)]
-    point = Row(period="2025", value=1.1e6, lo=1.0e6, hi=1.2e6)
-    ipoint = Row(period="2025", value=0.9, lo=0.8, hi=1.0)
-    fig = figures.forecast(history, [point], [ipoint])
-    assert len(fig.data) == 8
-    band_hi, band_lo, outlook = fig.data[1], fig.data[2], fig.data[3]
-    assert list(band_hi.y) == [pytest.approx(100.2024), 120.0]
-    assert band_lo.fill == "tonexty"
-    assert outlook.line.dash == "dash"
-    assert list(outlook.x) == ["2024", "2025"]
-
-
 def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
     rows = [sector("2024", c, v) for c, v in (("1", 1.2e9), ("4", -2e8))]
     fig = figures.sector_trend(rows)
@@ -171,7 +320,6 @@ def test_map_leaves_room_for_the_detail_card():
 
 def test_empty_inputs_give_no_data_messages():
     assert figures.sector_trend([]).layout.annotations[0].text == "暂无数据"
-    assert figures.forecast([], [], []).layout.annotations[0].text == "暂无数据"
     assert figures.gas_composition([], lang="en").layout.annotations[0].text == "No data yet"
 
 

@@ -1,44 +1,116 @@
-"""datasource.forecast_simple: log-linear trend with a residual-based band."""
+"""layouts.figures_outlook: stored forecasts with both bands, last year's forecast against what
+happened, and the intensity target's path, on hand-made rows."""
 
 from __future__ import annotations
 
-import math
+from types import SimpleNamespace as Row
 
 import pytest
 
-from datasource.forecast_simple import log_linear
+from layouts import figures_outlook, theme
 
 
-def test_exact_exponential_trend_is_continued_with_a_zero_width_band():
-    years = [str(y) for y in range(2015, 2025)]
-    values = [100.0 * 1.05**i for i in range(10)]
-    out = log_linear(years, values, horizon=2)
-    assert [p.period for p in out] == ["2025", "2026"]
-    assert out[0].value == pytest.approx(100.0 * 1.05**10)
-    assert out[1].value == pytest.approx(100.0 * 1.05**11)
-    assert out[0].lo == pytest.approx(out[0].value)
-    assert out[0].hi == pytest.approx(out[0].value)
+@pytest.fixture(autouse=True, scope="module")
+def _template():
+    theme.install()
 
 
-def test_band_widens_with_the_horizon_and_brackets_the_forecast():
-    years = [str(y) for y in range(2015, 2025)]
-    values = [100, 104, 103, 109, 110, 112, 118, 117, 121, 126]
-    out = log_linear(years, values, horizon=6)
-    widths = [p.hi - p.lo for p in out]
-    assert all(p.lo < p.value < p.hi for p in out)
-    assert widths == sorted(widths)
+def fp(year, point, spread=0.1, origin=2024):
+    return Row(
+        year=year,
+        point=point,
+        lo80=point * (1 - spread),
+        hi80=point * (1 + spread),
+        lo95=point * (1 - 2 * spread),
+        hi95=point * (1 + 2 * spread),
+        origin=origin,
+    )
 
 
-def test_uses_only_the_last_window_and_skips_missing():
-    years = [str(y) for y in range(2000, 2026)]
-    values = [1e9] * 15 + [None] + [100.0 * 0.97**i for i in range(10)]
-    out = log_linear(years, values, horizon=1)
-    assert out[0].period == "2026"
-    assert out[0].value == pytest.approx(100.0 * 0.97**10)
+HISTORY = [
+    Row(period=str(y), co2e=1e6 * (y - 2000), intensity=2.0 - 0.05 * (y - 2010))
+    for y in range(2010, 2025)
+]
+TARGET = Row(
+    base_period="2020",
+    target_period="2025",
+    base_value=1.5,
+    target_value=1.5 * 0.82,
+    target_change=-0.18,
+)
 
 
-def test_too_short_or_negative_series():
-    assert log_linear(["2023", "2024"], [1.0, 2.0]) == []
-    out = log_linear(["2021", "2022", "2023", "2024"], [-4.0, -3.0, -2.0, -1.0], horizon=1)
-    assert out[0].value == pytest.approx(0.0)
-    assert math.isfinite(out[0].hi)
+def by_name(fig, name):
+    return [t for t in fig.data if t.name == name]
+
+
+def test_target_path_is_a_constant_yearly_rate_from_base_to_goal():
+    path = figures_outlook.target_path(TARGET)
+    assert [y for y, _ in path] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert path[0][1] == pytest.approx(1.5)
+    assert path[-1][1] == pytest.approx(1.23)
+    assert path[1][1] / path[0][1] == pytest.approx(path[5][1] / path[4][1])
+    assert figures_outlook.target_path(None) == []
+    assert figures_outlook.target_path(Row(**{**TARGET.__dict__, "base_value": None})) == []
+
+
+def test_backtest_takes_the_latest_year_that_has_happened():
+    history = [(2023, 10.0), (2024, 12.0)]
+    previous = [(2024, 11.0, 10.0, 12.5), (2025, 11.5, 10.0, 13.0)]
+    assert figures_outlook.backtest(history, previous) == (2024, 12.0, 11.0, 10.0, 12.5)
+    assert figures_outlook.backtest(history, [(2026, 1.0, 0.5, 2.0)]) is None
+
+
+def test_forecast_draws_both_bands_the_dashed_outlook_and_the_target_path():
+    fig = figures_outlook.forecast(
+        HISTORY,
+        [fp(2025, 2.6e7), fp(2026, 2.7e7)],
+        [fp(2025, 1.25), fp(2026, 1.2)],
+        target=TARGET,
+    )
+    history = fig.data[0]
+    assert list(history.x) == list(range(2013, 2025))  # the last 12 years
+    assert list(history.y)[-1] == pytest.approx(2400.0)  # 万吨
+    band95, band80 = by_name(fig, "95% 区间"), by_name(fig, "80% 区间")
+    assert [t.yaxis for t in band95] == ["y", "y2"]
+    assert band95[0].fillcolor == theme.FORECAST_BAND95
+    assert band80[1].fillcolor == theme.INTENSITY_BAND
+    assert list(band80[0].x) == [2024, 2025, 2026]  # joined to the last observation
+    assert list(band80[0].y) == pytest.approx([2400.0, 2340.0, 2430.0])
+    outlook = by_name(fig, "预测")
+    assert [t.line.dash for t in outlook] == ["dash", "dash"]
+    assert [t.showlegend for t in outlook] == [True, False]
+    path = by_name(fig, "目标路径")[0]
+    assert path.yaxis == "y2" and path.line.dash == "longdash"
+    assert list(path.x) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert fig.layout.annotations[0].text == "目标 2025年 −18%"
+    assert fig.layout.xaxis.tickformat == "d"
+
+
+def test_last_years_forecast_is_faint_with_the_actual_value_marked():
+    previous = [fp(2024, 2.5e7, origin=2023), fp(2025, 2.6e7, origin=2023)]
+    fig = figures_outlook.forecast(
+        HISTORY, [fp(2025, 2.6e7)], [], emissions_prev=previous, intensity_prev=[]
+    )
+    faint = by_name(fig, "去年预测")
+    line, point = faint[0], faint[1]
+    assert line.line.dash == "dot" and line.line.color == theme.PREVIOUS
+    assert list(line.x) == [2023, 2024, 2025]  # from the origin year's actual value
+    assert list(point.x) == [2024] and list(point.y) == [2500.0]
+    assert list(point.error_y.array) == pytest.approx([250.0])
+    actual = by_name(fig, "实际")[0]
+    assert list(actual.y) == [2400.0]
+    assert actual.marker.color == theme.FELL  # inside the 80 % interval (2250-2750)
+    assert list(actual.customdata) == ["较去年预测 −4.0%，在区间内"]
+
+
+def test_an_actual_outside_last_years_interval_is_red():
+    previous = [fp(2024, 3.0e7, spread=0.05, origin=2023)]
+    fig = figures_outlook.forecast(HISTORY, [], [], emissions_prev=previous, lang="en")
+    actual = by_name(fig, "actual")[0]
+    assert actual.marker.color == theme.ROSE
+    assert list(actual.customdata) == ["−20.0% vs last year's forecast, outside the interval"]
+
+
+def test_no_history_is_a_calm_empty_state():
+    assert figures_outlook.forecast([], [], []).layout.annotations[0].text == "暂无数据"

@@ -90,11 +90,12 @@ def summary(**kw):
 def test_kpi_row_tiles_and_change_colours():
     kids = [Row(flag="rose"), Row(flag="fell"), Row(flag="rose"), Row(flag="none")]
     target = Row(
-        plan="十四五",
+        plan="14th-FYP",
         base_period="2020",
         target_period="2025",
         target_change=-0.18,
         change_so_far=-0.06,
+        needed_annual_rate=-0.1234,
         status="off_track",
     )
     tiles = panels.kpi_row(summary(), target, kids)
@@ -109,7 +110,14 @@ def test_kpi_row_tiles_and_change_colours():
     assert texts(tiles[0]) == ["温室气体排放总量", "2,500", "万吨", "较2023年 ", "+2.0%"]
     assert tiles[0].children[2].children[1].className == "kpi-change bad"
     assert tiles[1].children[2].children[1].className == "kpi-change good"
-    assert texts(tiles[3]) == ["强度目标进度", "−6.0%", "", "十四五：2020→2025年 −18% ", "滞后"]
+    assert texts(tiles[3]) == [
+        "强度目标进度 · 十四五",
+        "−6.0%",
+        "/ 目标 −18%",
+        "尚需年均 −12.3% · ",
+        "滞后",
+    ]
+    assert tiles[3].className == "kpi-tile status-off_track"
     assert texts(tiles[4]) == ["强度上升的下级地区", "2", "个", "3 个中 2 个"]
     assert tiles[4].className == "kpi-tile alarm"
 
@@ -189,3 +197,120 @@ def test_page_args_read_lang_and_kiosk_from_the_referrer():
         assert page_args(Settings(lang="zh")) == ("zh", False)
     with app.test_request_context():
         assert page_args(Settings(lang="en")) == ("en", False)
+
+
+def track(**kw):
+    base = dict(
+        plan="14th-FYP",
+        target_change=-0.18,
+        change_so_far=-0.19,
+        needed_annual_rate=0.004,
+        status="on_track",
+    )
+    return Row(**{**base, **kw})
+
+
+def test_target_tile_headroom_target_year_and_no_data():
+    assert texts(panels._target_tile(track(), "zh"))[3:] == ["年均余量 +0.4% · ", "进度正常"]
+    assert texts(panels._target_tile(track(needed_annual_rate=None), "en"))[3:] == [
+        "target year reached · ",
+        "on track",
+    ]
+    tile = panels._target_tile(track(status="no_data", change_so_far=None), "zh")
+    assert texts(tile) == ["强度目标进度 · 十四五", "—", "/ 目标 −18%", "数据不足"]
+    assert tile.className == "kpi-tile status-no_data"
+
+
+def peak(status="peaked", year=2013, since=11):
+    return Row(status=status, peaked=status == "peaked", peak_year=year, years_since_peak=since)
+
+
+def test_peak_text_peaked_plateau_rising_and_no_data():
+    assert panels.peak_text(peak()) == "已达峰（峰值年 2013）"
+    assert panels.peak_text(peak("not_peaked", 2022, 2)) == "平台期（峰值年 2022）"
+    assert panels.peak_text(peak("not_peaked", 2024, 0)) == "未达峰"
+    assert panels.peak_text(peak("no_data", None, None)) == "数据不足"
+    assert panels.peak_text(peak(), "en") == "peaked (2013)"
+
+
+def policy(i, day):
+    from datetime import date
+
+    return Row(title=f"政策{i}", doc_no=f"皖政〔2023〕{i}号", issued_on=date.fromisoformat(day))
+
+
+def test_detail_card_has_peak_watch_and_the_three_latest_policies():
+    info = Row(name_zh="合肥市", name_en="Hefei", level="city")
+    parent = Row(name_zh="安徽省", name_en="Anhui")
+    marks = [policy(i, f"2023-0{9 - i}-01") for i in range(1, 5)]
+    card = panels.detail_card(info, summary(), (1, 2, 16), parent, [], peak=peak(), policies=marks)
+    words = texts(card)
+    assert words[:4] == ["合肥市", "排放量", "2,500 万吨", "强度"]
+    assert words[words.index("达峰研判") + 1] == "已达峰（峰值年 2013）"
+    at = words.index("最新政策")
+    assert words[at + 1 :] == [
+        "政策1",
+        "皖政〔2023〕1号 · 2023-08-01",
+        "政策2",
+        "皖政〔2023〕2号 · 2023-07-01",
+        "政策3",
+        "皖政〔2023〕3号 · 2023-06-01",
+    ]
+    empty = panels.detail_card(info, summary(), None, None, [], policies=[])
+    assert texts(empty)[-2:] == ["最新政策", "暂无相关政策"]
+
+
+def test_park_card_shows_the_three_dimensions_total_and_industry_rank():
+    from layouts.figures import ParkMark
+
+    mark = ParkMark(
+        "P1", "瑶海化工园", "Yaohai", 117.3, 31.9, "化工", "provincial", 1.2e5, 3.5, 2.0, 1.25, 2.7
+    )
+    card = panels.park_card(mark, (3, 46))
+    assert texts(card) == [
+        "瑶海化工园",
+        "园区 · 化工 · 省级",
+        "排放量",
+        "12.00 万吨",
+        "PDI 总分",
+        "2.70",
+        "行业内第 3 / 46（化工）",
+        "低碳表现力（50%）",
+        "3.50",
+        "低碳发展力（30%）",
+        "2.00",
+        "低碳影响力（20%）",
+        "1.25",
+    ]
+    bars = [row.children[1].children.children[0].children for row in card[4:7]]
+    assert [b.style for b in bars] == [{"width": "70%"}, {"width": "40%"}, {"width": "25%"}]
+    unscored = ParkMark("P2", "乙园", "B", 1.0, 2.0, None, None, None)
+    assert texts(panels.park_card(unscored, None, lang="en"))[-2:] == [
+        "PDI total",
+        "no PDI evaluation",
+    ]
+
+
+def test_map_legend_says_when_the_map_shows_target_status():
+    assert texts(panels.map_legend("2024", "2023", mode="target"))[0] == "颜色：目标进度"
+    assert texts(panels.map_legend(None, None, mode="target")) == ["颜色：目标进度"]
+
+
+def test_map_mode_toggle_is_in_the_map_panel():
+    page = shell.build(Settings(), lang="zh")
+    found = all_ids(page)
+    assert ids.MAP_MODE in found and ids.PICK in found
+
+    def find(node, target):
+        if getattr(node, "id", None) == target:
+            return node
+        kids = getattr(node, "children", None)
+        for kid in kids if isinstance(kids, list | tuple) else [kids] if kids is not None else []:
+            hit = find(kid, target)
+            if hit is not None:
+                return hit
+        return None
+
+    toggle = find(page, ids.MAP_MODE)
+    assert [o["label"] for o in toggle.options] == ["强度", "目标进度"]
+    assert toggle.value == "intensity"
