@@ -48,6 +48,7 @@ class Settings:
     https: bool = False
     access_log: str = "-"
     max_requests: int = 2000
+    proxy_hops: int = 0
 
     def __post_init__(self) -> None:
         if self.refresh_seconds < 1:
@@ -61,6 +62,8 @@ class Settings:
         frame = [w.strip("'\"").lower() for w in self.frame_ancestors.split()]
         if "none" in frame and len(frame) > 1:
             raise ConfigError(f"{PREFIX}FRAME_ANCESTORS: none cannot be combined with origins")
+        if self.proxy_hops < 0:
+            raise ConfigError(f"{PREFIX}PROXY_HOPS must be 0 (no proxy) or more")
         if self.max_requests < 0:
             raise ConfigError(f"{PREFIX}MAX_REQUESTS must be 0 (never recycle) or more")
         if not (self.root_region.isdigit() and len(self.root_region) == 6):

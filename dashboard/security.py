@@ -112,6 +112,12 @@ def install(app: Dash, settings: Settings, *, sessions: sessionmaker[Session]) -
             "CARBONWALL_SECRET_KEY is empty: sessions are signed with a random key of this "
             "process and end when it restarts; set it in production"
         )
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     ancestors = frame_sources(settings.frame_ancestors)
     headers = {
         "Content-Security-Policy": content_security_policy(app.csp_hashes(), ancestors),

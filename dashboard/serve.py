@@ -14,9 +14,10 @@ import dataclasses
 import logging
 import os
 import secrets
-import subprocess
+import signal
 import sys
 import threading
+import time
 from typing import Any
 
 import click
@@ -107,11 +108,17 @@ def scheduler_env(settings: Settings) -> dict[str, str]:
 
 
 class SchedulerChild:
-    """One `carbonwall scheduler` process owned by the gunicorn master, restarted if it exits."""
+    """One `carbonwall scheduler` process owned by the gunicorn master, restarted if it exits.
+
+    Spawned with posix_spawn, not subprocess.Popen: Popen in a thread waits on a pipe whose
+    write end a concurrent fork (gunicorn starting a worker) inherits, and then hangs until
+    that worker exits. gunicorn's SIGCHLD handler may reap the child before this thread does;
+    either way the loop notices it is gone.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -119,11 +126,29 @@ class SchedulerChild:
         self._thread = threading.Thread(target=self._supervise, name="scheduler", daemon=True)
         self._thread.start()
 
+    def _spawn(self) -> int:
+        command = scheduler_command()
+        return os.posix_spawn(
+            command[0],
+            command,
+            scheduler_env(self.settings),
+            file_actions=[(os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds()],
+        )
+
+    def _wait(self, pid: int) -> int | None:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # reaped by gunicorn's SIGCHLD handler
+            while _alive(pid):
+                time.sleep(0.5)
+            return None
+        return os.waitstatus_to_exitcode(status)
+
     def _supervise(self) -> None:
         while not self.stopping.is_set():
-            self.proc = subprocess.Popen(scheduler_command(), env=scheduler_env(self.settings))
-            log.info("heavy work: scheduler process %d started by the master", self.proc.pid)
-            code = self.proc.wait()
+            self.pid = self._spawn()
+            log.info("heavy work: scheduler process %d started by the master", self.pid)
+            code = self._wait(self.pid)
             if self.stopping.is_set():
                 break
             log.error(
@@ -133,13 +158,39 @@ class SchedulerChild:
 
     def stop(self) -> None:
         self.stopping.set()
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
+        pid = self.pid
+        if pid is None or not _alive(pid):
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _inheritable_fds() -> list[int]:
+    """The master's inheritable descriptors beyond stdio: gunicorn's listening sockets, which
+    the scheduler must not hold (the port would stay bound if the master died)."""
+    out = []
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2:
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                if os.get_inheritable(fd):
+                    out.append(fd)
+            except OSError:
+                pass  # closed since listed (the listing's own descriptor)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
 
 
 def scheduler_hooks(settings: Settings) -> dict[str, Any]:
