@@ -35,9 +35,7 @@ def _policies(session: Any, *, region_code: str, limit: int, window: int) -> Any
 # Reads beyond datasource.queries that the wall memoises (name -> function(session, **kwargs)).
 READS: dict[str, Callable[..., Any]] = {
     "forecast": forecast.stored,  # region_code, metric, origin
-    "target": targets.progress,  # region_code
     "targets": targets.progress_many,  # region_codes (a tuple)
-    "peak": targets.peak_watch,  # region_code
     "park_scores": _scores,  # every evaluated park, by code
     "policies": _policies,  # region_code, limit, window
 }
@@ -98,6 +96,17 @@ def resolve(deps: Deps, focus: dict | None) -> tuple[str, Any, bool]:
     if info is None and code != root:
         return root, memo_query(deps, "region", code=root), False
     return code, info, True
+
+
+def target_of(deps: Deps, code: str, info: Any) -> Any:
+    """The region's TargetTrack, read together with its siblings' (one batch per parent: the
+    next click is usually a sibling, and the map's target view of the parent is the same read)."""
+    parent = getattr(info, "parent_code", None)
+    if parent is None or code == deps.settings.root_region:
+        codes: tuple[str, ...] = (code,)
+    else:
+        codes = tuple(sorted(r.code for r in memo_query(deps, "children", code=parent)))
+    return memo_query(deps, "targets", region_codes=codes).get(code)
 
 
 def period(deps: Deps) -> str | None:

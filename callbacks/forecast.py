@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, panel, resolve, scale_of
+from callbacks.common import Deps, lang_of, memo_query, panel, resolve, scale_of, target_of
 from layouts import figures_outlook, ids
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
-    code, _info, _known = resolve(deps, focus)
+    code, info, _known = resolve(deps, focus)
     history = memo_query(deps, "series", region_code=code, gwp_set=deps.settings.gwp_set)
     now = {
         m: memo_query(deps, "forecast", region_code=code, metric=m, origin=None)
@@ -31,7 +31,7 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
         now["intensity"],
         emissions_prev=before["co2e"],
         intensity_prev=before["intensity"],
-        target=memo_query(deps, "target", region_code=code),
+        target=target_of(deps, code, info),
         lang=lang_of(page),
         scale=scale_of(focus),
         uirevision=code,

@@ -68,7 +68,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
         rows = memo_query(deps, "ranking", parent_code=layer, period=now, gwp_set=gwp)
     statuses = None
     if mode == "target":
-        statuses = memo_query(deps, "targets", region_codes=tuple(r.code for r in rows))
+        statuses = memo_query(deps, "targets", region_codes=tuple(sorted(r.code for r in rows)))
     parks = park_view(deps, code, info)
     fig = figures.choropleth(
         rows,

@@ -14,8 +14,10 @@ from callbacks.common import (
     period,
     policy_window,
     resolve,
+    target_of,
 )
 from callbacks.geomap import park_view
+from datasource.targets import peak_status
 from layouts import figures, ids, panels
 from layouts.figures import rank_positions
 from layouts.i18n import t
@@ -55,7 +57,7 @@ def build_kpis(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     if info is None or now is None:
         return panels.kpi_row(None, None, [], lang=lang)
     summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
-    target = memo_query(deps, "target", region_code=code)
+    target = target_of(deps, code, info)
     kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
     return panels.kpi_row(summary, target, kids, lang=lang)
 
@@ -69,8 +71,11 @@ def _detail(deps: Deps, code, info, summary, now, lang):  # type: ignore[no-unty
     parent = memo_query(deps, "region", code=info.parent_code)
     ranks = rank_positions(siblings).get(code)
     rank = (ranks[0], ranks[1], len(siblings)) if ranks else None
-    recent = memo_query(deps, "series", region_code=code, gwp_set=gwp)[-RECENT_YEARS:]
-    peak = memo_query(deps, "peak", region_code=code)
+    series = memo_query(deps, "series", region_code=code, gwp_set=gwp)
+    recent = series[-RECENT_YEARS:]
+    # targets.peak_watch's rule on reads the wall has already made (CO2 and its forecast)
+    outlook = memo_query(deps, "forecast", region_code=code, metric="co2", origin=None)
+    peak = peak_status([(s.period, s.co2) for s in series], outlook)
     policies = memo_query(
         deps, "policies", region_code=code, limit=POLICIES, window=policy_window()
     )

@@ -104,10 +104,11 @@ def make_app(url, **kw):
     return app
 
 
+REGIONS = "#map-graph .choroplethlayer .trace:first-child .choroplethlocation"  # coloured ones
+
+
 def wait_drawn(dash_duo, n_regions, timeout=10):
-    until(
-        lambda: len(dash_duo.find_elements("#map-graph .choroplethlocation")) == n_regions, timeout
-    )
+    until(lambda: len(dash_duo.find_elements(REGIONS)) == n_regions, timeout)
     until(lambda: dash_duo.find_elements("#kpi-row .kpi-value"), timeout)
     until(lambda: dash_duo.find_elements("#trend-graph .scatterlayer .trace"), timeout)
     until(lambda: dash_duo.find_elements("#forecast-graph .scatterlayer .trace"), timeout)
@@ -141,7 +142,7 @@ def test_wall001_loads_clean_console(dash_duo, wall_db):
 
 
 def _click_region(dash_duo, code):
-    paths = dash_duo.find_elements("#map-graph .choroplethlocation")
+    paths = dash_duo.find_elements(REGIONS)
     locations = dash_duo.driver.execute_script(
         "return document.getElementById('map-graph').querySelector('.js-plotly-plot')"
         ".data[0].locations;"
@@ -216,7 +217,7 @@ def test_wall005_screenshots_without_scrollbars(dash_duo, wall_db):
 def test_wall006_forged_and_junk_regions_are_calm(dash_duo, wall_db):
     dash_duo.start_server(make_app(wall_db[0]))
     dash_duo.driver.get(dash_duo.server_url + "/?region=999999")
-    until(lambda: "未找到地区代码 999999" in text(dash_duo, "#notice-line"), 10)
+    until(lambda: "未找到地区代码 999999" in (text(dash_duo, "#notice-line") or ""), 10)
     wait_drawn(dash_duo, 3)
     dash_duo.driver.get(dash_duo.server_url + "/?region=<script>1</script>")
     wait_drawn(dash_duo, 3)
@@ -242,3 +243,36 @@ def test_wall008_english(dash_duo, wall_db):
     wait_drawn(dash_duo, 2)
     assert crumbs(dash_duo) == "China›Anhui"
     assert text(dash_duo, "#wall-title") == "Carbon Emissions Situation Wall"
+
+
+def test_wall009_city_view_shows_parks_and_a_park_click_opens_its_card(dash_duo, wall_db):
+    SHOTS.mkdir(exist_ok=True)
+    dash_duo.start_server(make_app(wall_db[0]))
+    viewport(dash_duo.driver, 1920, 1080)
+    dash_duo.driver.get(dash_duo.server_url)  # the figures' scale is read at page load
+    wait_drawn(dash_duo, 3)
+    _click_region(dash_duo, "340000")
+    until(lambda: crumbs(dash_duo) == "全国›安徽省", 5)
+    wait_drawn(dash_duo, 2)
+    assert dash_duo.find_elements("#map-graph .scattergeo .point") == []  # no parks above a city
+    _click_region(dash_duo, "340100")
+    until(lambda: crumbs(dash_duo) == "全国›安徽省›合肥市", 5)
+    until(lambda: len(dash_duo.find_elements("#map-graph .scattergeo .point")) == 2, 5)
+    until(lambda: "最新政策" in (text(dash_duo, "#detail-card") or ""), 5)
+    assert "达峰研判" in text(dash_duo, "#detail-card")
+    marker = dash_duo.find_elements("#map-graph .scattergeo .point")[0]  # 瑶海化工园, the larger
+    ActionChains(dash_duo.driver).move_to_element(marker).click_and_hold().release().perform()
+    until(lambda: "瑶海化工园" in (text(dash_duo, "#detail-card") or ""), 5)
+    card = text(dash_duo, "#detail-card")
+    assert "PDI 总分" in card and "2.65" in card and "行业内第 1 / 1（化工）" in card
+    assert "低碳表现力（50%）" in card and "3.50" in card
+    assert crumbs(dash_duo) == "全国›安徽省›合肥市"  # a park never drills further
+    time.sleep(0.5)
+    dash_duo.driver.save_screenshot(str(SHOTS / "wall-park-card-1920x1080.png"))
+    dash_duo.find_element("#map-mode label:nth-child(2)").click()  # 目标进度
+    until(lambda: "颜色：目标进度" in (text(dash_duo, "#map-legend") or ""), 5)
+    assert "瑶海化工园" in text(dash_duo, "#detail-card")  # the pick survives a recolouring
+    dash_duo.find_element("#breadcrumb button:nth-of-type(2)").click()  # 安徽省
+    until(lambda: crumbs(dash_duo) == "全国›安徽省", 5)
+    until(lambda: "瑶海化工园" not in (text(dash_duo, "#detail-card") or ""), 5)
+    assert dash_duo.get_logs() == []
