@@ -229,13 +229,14 @@ def _peak_class(peak: Any) -> str:
 
 
 def policy_list(policies: Sequence[Any], lang: str = "zh", n: int = 3) -> html.Div:
-    """The region's `n` latest policies: title, then 文号 and date (PolicyMark)."""
+    """The region's `n` latest policies: title, then date and 文号 (PolicyMark); the date comes
+    first so that a long 文号 is what an ellipsis cuts."""
     items = [
         html.Li(
             [
                 html.Div(p.title, className="policy-title", title=p.title),
                 html.Div(
-                    " · ".join(x for x in (p.doc_no, p.issued_on.isoformat()) if x),
+                    " · ".join(x for x in (p.issued_on.isoformat(), p.doc_no) if x),
                     className="policy-meta",
                 ),
             ]

@@ -358,11 +358,11 @@ def test_detail_card_has_peak_watch_and_latest_policies(client):
     assert card[card.index("达峰研判") + 1] == "未达峰"
     assert card[card.index("最新政策") + 1 :] == [
         "合肥市碳达峰实施方案",
-        "合政〔2023〕45号 · 2023-05-19",
+        "2023-05-19 · 合政〔2023〕45号",
         "安徽省碳达峰实施方案",
-        "皖政〔2022〕83号 · 2022-12-29",
+        "2022-12-29 · 皖政〔2022〕83号",
         "2030年前碳达峰行动方案",
-        "国发〔2021〕23号 · 2021-10-24",
+        "2021-10-24 · 国发〔2021〕23号",
     ]
     jiangsu = texts(header(client, "320000").get_json()["response"][ids.DETAIL]["children"])
     assert jiangsu[jiangsu.index("最新政策") + 1 :: 2] == [

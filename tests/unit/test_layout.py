@@ -250,11 +250,11 @@ def test_detail_card_has_peak_watch_and_the_three_latest_policies():
     at = words.index("最新政策")
     assert words[at + 1 :] == [
         "政策1",
-        "皖政〔2023〕1号 · 2023-08-01",
+        "2023-08-01 · 皖政〔2023〕1号",
         "政策2",
-        "皖政〔2023〕2号 · 2023-07-01",
+        "2023-07-01 · 皖政〔2023〕2号",
         "政策3",
-        "皖政〔2023〕3号 · 2023-06-01",
+        "2023-06-01 · 皖政〔2023〕3号",
     ]
     empty = panels.detail_card(info, summary(), None, None, [], policies=[])
     assert texts(empty)[-2:] == ["最新政策", "暂无相关政策"]
