@@ -15,7 +15,7 @@ from callbacks.common import (
     resolve,
     scale_of,
 )
-from layouts import figures, ids, panels
+from layouts import figures_map, ids, panels
 from layouts.i18n import t
 
 DASHES_VIEWS = {"100000", "460000"}  # the national view and Hainan show the South China Sea line
@@ -31,11 +31,11 @@ def mode_of(value) -> str:  # type: ignore[no-untyped-def]
     return value if value in ids.MAP_MODES else ids.MAP_MODES[0]
 
 
-def park_view(deps: Deps, code: str, info) -> list[figures.ParkMark]:  # type: ignore[no-untyped-def]
+def park_view(deps: Deps, code: str, info) -> list[figures_map.ParkMark]:  # type: ignore[no-untyped-def]
     """The parks drawn on the map of `code`: a city's or a county's, and those of a
     municipality whose children are districts; with emissions of the latest period and PDI."""
 
-    def compute() -> list[figures.ParkMark]:
+    def compute() -> list[figures_map.ParkMark]:
         now, gwp = period(deps), deps.settings.gwp_set
         kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
         if now is None or not (info.level in PARK_LEVELS or any(k.level == "county" for k in kids)):
@@ -49,7 +49,7 @@ def park_view(deps: Deps, code: str, info) -> list[figures.ParkMark]:  # type: i
             )
             for p in infos
         }
-        return figures.park_marks(infos, co2e, memo_query(deps, "park_scores"))
+        return figures_map.park_marks(infos, co2e, memo_query(deps, "park_scores"))
 
     return deps.state.memo(("park_view", code), compute)
 
@@ -60,7 +60,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
     code, info, _known = resolve(deps, focus)
     now = period(deps)
     if info is None or now is None:
-        return figures.empty(t("no_data", lang), scale=scale), []
+        return figures_map.empty(t("no_data", lang), scale=scale), []
     layer = code
     rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
     if not rows and info.parent_code:  # a leaf (county): show it among its siblings
@@ -70,7 +70,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
     if mode == "target":
         statuses = memo_query(deps, "targets", region_codes=tuple(sorted(r.code for r in rows)))
     parks = park_view(deps, code, info)
-    fig = figures.choropleth(
+    fig = figures_map.choropleth(
         rows,
         geojson_url=geojson_url(layer),
         period=now,
@@ -83,7 +83,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
         uirevision=layer,
         features=layer_features(deps, layer),
         statuses=statuses,
-        park_range=figures.score_range(memo_query(deps, "park_scores").values())
+        park_range=figures_map.score_range(memo_query(deps, "park_scores").values())
         if parks
         else (0.0, 5.0),
     )

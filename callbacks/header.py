@@ -18,7 +18,7 @@ from callbacks.common import (
 )
 from callbacks.geomap import park_view
 from datasource.targets import peak_status
-from layouts import figures, ids, panels
+from layouts import figures_map, ids, panels
 from layouts.figures import rank_positions
 from layouts.i18n import t
 
@@ -91,7 +91,7 @@ def _park_card(deps: Deps, code, info, park, lang):  # type: ignore[no-untyped-d
     if mark is None:
         return None
     scores = memo_query(deps, "park_scores")
-    rank = figures.park_industry_ranks(scores.values()).get(park)
+    rank = figures_map.park_industry_ranks(scores.values()).get(park)
     return panels.park_card(mark, rank, lang=lang)
 
 

@@ -254,7 +254,7 @@ def policy_list(policies: Sequence[Any], lang: str = "zh", n: int = 3) -> html.D
 
 
 def park_card(park: Any, rank: tuple[int, int] | None, *, lang: str = "zh") -> list[Any]:
-    """A clicked park (layouts.figures.ParkMark): emissions, PDI total with its rank within the
+    """A clicked park (layouts.figures_map.ParkMark): emissions, PDI total with its rank within the
     industry, and the three dimension scores as bars on the 0-5 scale."""
     level = (
         t(f"park_level_{park.park_level}", lang)

@@ -8,7 +8,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from layouts import figures, i18n, theme
+from layouts import figures, figures_map, i18n, theme
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -42,7 +42,7 @@ ROWS = [
 
 
 def test_choropleth_outlines_rose_red_fell_green_none_grey():
-    fig = figures.choropleth(ROWS, geojson_url="/geo/layer/340000.json", period="2024")
+    fig = figures_map.choropleth(ROWS, geojson_url="/geo/layer/340000.json", period="2024")
     trace = fig.data[0]
     assert trace.geojson == "/geo/layer/340000.json"
     assert trace.featureidkey == "id"
@@ -55,7 +55,7 @@ def test_choropleth_outlines_rose_red_fell_green_none_grey():
 
 
 def test_choropleth_hover_has_emissions_intensity_rank_change_and_derived():
-    fig = figures.choropleth(ROWS, geojson_url="/g.json", period="2024")
+    fig = figures_map.choropleth(ROWS, geojson_url="/g.json", period="2024")
     by_code = dict(zip(fig.data[0].locations, fig.data[0].customdata, strict=True))
     assert list(by_code["340100"]) == [
         "合肥市",
@@ -72,7 +72,7 @@ def test_choropleth_hover_has_emissions_intensity_rank_change_and_derived():
 
 def park(code="P1", co2e=2e5, total=3.2, **kw):
     scored = dict(P=3.5, D=3.0, I=2.8, total=total) if total is not None else {}
-    return figures.ParkMark(
+    return figures_map.ParkMark(
         code=code,
         name_zh=kw.get("name", "化工园"),
         name_en="Chem",
@@ -86,7 +86,7 @@ def park(code="P1", co2e=2e5, total=3.2, **kw):
 
 
 def test_choropleth_adds_parks_and_dashes_and_scales_outlines():
-    fig = figures.choropleth(
+    fig = figures_map.choropleth(
         ROWS,
         geojson_url="/g.json",
         period="2024",
@@ -108,7 +108,7 @@ def test_choropleth_adds_parks_and_dashes_and_scales_outlines():
 
 def test_park_markers_sized_by_emissions_coloured_by_pdi_total():
     parks = [park("P1", co2e=4e5, total=4.0), park("P2", co2e=1e5, total=None), park("P3", None)]
-    fig = figures.choropleth(
+    fig = figures_map.choropleth(
         ROWS, geojson_url="/g.json", period="2024", parks=parks, park_range=(1.0, 4.5)
     )
     trace = fig.data[1]
@@ -120,22 +120,22 @@ def test_park_markers_sized_by_emissions_coloured_by_pdi_total():
 
 
 def test_park_sizes_ranks_and_score_range():
-    assert figures.park_sizes([100.0, 25.0, None, 0.0], lo=5, hi=20) == [20.0, 10.0, 5, 5]
-    assert figures.park_sizes([None], lo=5, hi=20) == [5]
+    assert figures_map.park_sizes([100.0, 25.0, None, 0.0], lo=5, hi=20) == [20.0, 10.0, 5, 5]
+    assert figures_map.park_sizes([None], lo=5, hi=20) == [5]
     scores = [
         Row(code="A", industry="化工", total=3.0),
         Row(code="B", industry="化工", total=4.0),
         Row(code="C", industry="化工", total=3.0),
         Row(code="D", industry="纺织", total=1.23),
     ]
-    assert figures.park_industry_ranks(scores) == {
+    assert figures_map.park_industry_ranks(scores) == {
         "A": (2, 3),
         "B": (1, 3),
         "C": (2, 3),
         "D": (1, 1),
     }
-    assert figures.score_range(scores) == (1.2, 4.0)
-    assert figures.score_range(scores[:1]) == (0.0, 5.0)
+    assert figures_map.score_range(scores) == (1.2, 4.0)
+    assert figures_map.score_range(scores[:1]) == (0.0, 5.0)
 
 
 def test_park_marks_join_emissions_and_scores_and_skip_parks_without_a_position():
@@ -160,16 +160,18 @@ def test_park_marks_join_emissions_and_scores_and_skip_parks_without_a_position(
         ),
     ]
     score = Row(P=1.0, D=2.0, I=3.0, total=1.7)
-    marks = figures.park_marks(infos, {"P1": 5e4}, {"P1": score})
+    marks = figures_map.park_marks(infos, {"P1": 5e4}, {"P1": score})
     assert marks == [
-        figures.ParkMark("P1", "甲园", "A", 1.0, 2.0, "化工", "provincial", 5e4, 1.0, 2.0, 3.0, 1.7)
+        figures_map.ParkMark(
+            "P1", "甲园", "A", 1.0, 2.0, "化工", "provincial", 5e4, 1.0, 2.0, 3.0, 1.7
+        )
     ]
 
 
 def test_regions_without_a_value_are_drawn_grey_not_left_out():
     rows = [*ROWS, rank_row("710000", "none", co2e=None, intensity=None, name="台湾省")]
     features = [("340100", "合肥市", "Hefei"), ("810000", "香港特别行政区", "Hong Kong")]
-    fig = figures.choropleth(rows, geojson_url="/g.json", period="2024", features=features)
+    fig = figures_map.choropleth(rows, geojson_url="/g.json", period="2024", features=features)
     assert list(fig.data[0].locations) == ["340300", "340200", "340100"]
     grey = fig.data[1]
     assert grey.meta == "nodata"
@@ -187,7 +189,7 @@ def test_target_view_colours_by_status_and_keeps_the_flag_outlines():
         "340200": Row(status="on_track", **track),
         "340300": Row(status="no_data", **track),
     }
-    fig = figures.choropleth(ROWS, geojson_url="/g.json", period="2024", statuses=statuses)
+    fig = figures_map.choropleth(ROWS, geojson_url="/g.json", period="2024", statuses=statuses)
     main = fig.data[0]
     assert list(main.locations) == ["340200", "340100"]
     assert list(main.z) == [0.0, 2.0]
@@ -200,7 +202,7 @@ def test_target_view_colours_by_status_and_keeps_the_flag_outlines():
 
 
 def test_choropleth_without_children_is_a_calm_empty_state():
-    fig = figures.choropleth([], geojson_url="/g.json", period="2024")
+    fig = figures_map.choropleth([], geojson_url="/g.json", period="2024")
     assert fig.data == ()
     assert fig.layout.annotations[0].text == "无下级地区"
 
@@ -314,7 +316,7 @@ def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
 
 
 def test_map_leaves_room_for_the_detail_card():
-    fig = figures.choropleth(ROWS, geojson_url="/g.json", period="2024", reserve_right=0.25)
+    fig = figures_map.choropleth(ROWS, geojson_url="/g.json", period="2024", reserve_right=0.25)
     assert list(fig.layout.geo.domain.x) == [0.0, 0.75]
 
 

@@ -261,7 +261,7 @@ def test_detail_card_has_peak_watch_and_the_three_latest_policies():
 
 
 def test_park_card_shows_the_three_dimensions_total_and_industry_rank():
-    from layouts.figures import ParkMark
+    from layouts.figures_map import ParkMark
 
     mark = ParkMark(
         "P1", "瑶海化工园", "Yaohai", 117.3, 31.9, "化工", "provincial", 1.2e5, 3.5, 2.0, 1.25, 2.7
