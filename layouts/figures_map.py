@@ -119,7 +119,7 @@ def choropleth(
             name="",
         )
     ]
-    grey = _nodata_trace(rows, value, features, geojson_url, lang, scale)
+    grey = _nodata_trace(rows, value, features, geojson_url, lang, scale, statuses)
     if grey is not None:
         data.append(grey)
     if dashes:
@@ -184,15 +184,27 @@ def _nodata_trace(
     geojson_url: str,
     lang: str,
     scale: float,
+    statuses: dict[str, Any] | None,
 ) -> dict[str, Any] | None:
-    """Grey shapes for the layer's regions without a value to colour them by."""
+    """Grey shapes for the layer's regions without a value to colour them by; the hover says
+    what is missing (a region with emissions but no intensity, or no target standing, shows its
+    emissions)."""
     names = {code: (zh, en) for code, zh, en in features}
+    by_code = {r.code: r for r in rows}
     for r in rows:
         names.setdefault(r.code, (r.name_zh, r.name_en))
     missing = sorted(code for code in names if code not in value)
     if not missing:
         return None
-    label = [names[c][1] if lang == "en" else names[c][0] for c in missing]
+    label = []
+    for c in missing:
+        row = by_code.get(c)
+        head = f"<b>{names[c][1] if lang == 'en' else names[c][0]}</b>"
+        if row is None or row.co2e is None:
+            label.append(f"{head}<br>{t('no_data', lang)}")
+            continue
+        why = t("target_hover_none", lang) if statuses else t("no_intensity", lang)
+        label.append(f"{head}<br>{t('col_co2e', lang)} {i18n.mass(row.co2e, lang)}<br>{why}")
     return dict(
         type="choropleth",
         geojson=geojson_url,
@@ -205,7 +217,7 @@ def _nodata_trace(
         showscale=False,
         marker=dict(line=dict(color=theme.NO_PREV, width=0.6 * scale)),
         customdata=label,
-        hovertemplate="<b>%{customdata}</b><br>" + t("no_data", lang) + "<extra></extra>",
+        hovertemplate="%{customdata}<extra></extra>",
         meta=NODATA_META,
         name="",
     )

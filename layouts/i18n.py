@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Target: {status} ({so_far} so far, {goal} by {year})",
     ),
     "target_hover_none": ("目标进度 数据不足", "Target: not enough data"),
+    "no_intensity": ("暂无强度数据", "no intensity"),
     "map_mode_intensity": ("强度", "Intensity"),
     "map_mode_target": ("目标进度", "Target"),
     "band95": ("95% 区间", "95% PI"),

@@ -296,7 +296,7 @@ def test_national_map_draws_regions_without_data_grey(client):
     grey = fig["data"][1]
     assert grey["meta"] == "nodata"
     assert grey["locations"] == ["710000"]
-    assert grey["customdata"] == ["台湾省"]
+    assert grey["customdata"] == ["<b>台湾省</b><br>暂无数据"]
 
 
 def test_map_switches_to_target_status_and_keeps_the_flags(client):

@@ -176,10 +176,17 @@ def test_regions_without_a_value_are_drawn_grey_not_left_out():
     grey = fig.data[1]
     assert grey.meta == "nodata"
     assert list(grey.locations) == ["710000", "810000"]
-    assert list(grey.customdata) == ["台湾省", "香港特别行政区"]
+    assert list(grey.customdata) == [
+        "<b>台湾省</b><br>暂无数据",
+        "<b>香港特别行政区</b><br>暂无数据",
+    ]
     assert grey.showscale is False
     assert grey.colorscale[0][1] == theme.NODATA
-    assert grey.hovertemplate == "<b>%{customdata}</b><br>暂无数据<extra></extra>"
+    assert grey.hovertemplate == "%{customdata}<extra></extra>"
+    no_gdp = [rank_row("340100", "none", co2e=2.5e6, intensity=None, name="合肥市")]
+    fig = figures_map.choropleth(no_gdp, geojson_url="/g.json", period="2024")
+    assert list(fig.data[0].locations) == []
+    assert list(fig.data[1].customdata) == ["<b>合肥市</b><br>排放量 250.0 万吨<br>暂无强度数据"]
 
 
 def test_target_view_colours_by_status_and_keeps_the_flag_outlines():
@@ -199,6 +206,9 @@ def test_target_view_colours_by_status_and_keeps_the_flag_outlines():
     assert main.colorscale[0][1] == theme.STATUS_FILL["on_track"]
     assert main.customdata[1][5] == "目标进度 滞后（已 −10.0%，2025年目标 −18%）"
     assert list(fig.data[1].locations) == ["340300"]  # no data: grey
+    assert list(fig.data[1].customdata) == [
+        "<b>蚌埠市</b><br>排放量 0.01 万吨<br>目标进度 数据不足"
+    ]
 
 
 def test_choropleth_without_children_is_a_calm_empty_state():
