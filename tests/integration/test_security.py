@@ -407,3 +407,21 @@ def test_one_worker_without_a_secret_gets_one_key_from_the_master():
 
 def test_default_bind_is_loopback():
     assert Settings.from_env({}).host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("hops", "other_client"), [(0, 429), (1, 303)])
+def test_behind_a_proxy_the_rate_limit_is_per_client(url, tmp_path, hops, other_client):
+    """With CARBONWALL_PROXY_HOPS=1 the client address comes from X-Forwarded-For, so one
+    client's failures do not lock the user out for everyone behind the proxy."""
+    client = make(url, tmp_path, proxy_hops=hops).server.test_client()
+
+    def attempt(address, password):
+        return client.post(
+            "/login",
+            data={"username": "admin", "password": password, "next": "/"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [attempt("10.0.0.1", "wrong") for _ in range(5)] == [401] * 5
+    assert attempt("10.0.0.1", ADMIN[1]) == 429
+    assert attempt("10.0.0.2", ADMIN[1]) == other_client
