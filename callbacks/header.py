@@ -70,7 +70,7 @@ def _detail(deps: Deps, code, info, summary, now, lang):  # type: ignore[no-unty
     siblings = memo_query(deps, "ranking", parent_code=info.parent_code, period=now, gwp_set=gwp)
     parent = memo_query(deps, "region", code=info.parent_code)
     ranks = rank_positions(siblings).get(code)
-    rank = (ranks[0], ranks[1], len(siblings)) if ranks else None
+    rank = (ranks[0], ranks[1], figures_map.ranked_count(siblings)) if ranks else None
     series = memo_query(deps, "series", region_code=code, gwp_set=gwp)
     recent = series[-RECENT_YEARS:]
     # targets.peak_watch's rule on reads the wall has already made (CO2 and its forecast)

@@ -46,7 +46,7 @@ def choropleth(
     if not rows:
         return empty(t("no_children", lang), scale=scale)
     ranks = rank_positions(rows)
-    n = len(rows)
+    n = ranked_count(rows)
     if statuses is not None:
         value = {
             r.code: float(STATUS_ORDER.index(statuses[r.code].status))
@@ -134,6 +134,12 @@ def choropleth(
         domain={"x": [0.0, 1.0 - reserve_right], "y": [0.0, 1.0]},
     )
     return _figure(data, _layout(scale, uirevision, geo=geo, dragmode=False, clickmode="event"))
+
+
+def ranked_count(rows: Sequence[Any]) -> int:
+    """How many siblings a rank is out of: those with emissions (Taiwan, Hong Kong and Macao
+    have none in the national pool, and "31st of 34" would read as if three ranked lower)."""
+    return sum(1 for r in rows if r.co2e is not None) or len(rows)
 
 
 def _steps(colours: Sequence[str]) -> list[list[Any]]:

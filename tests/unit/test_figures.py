@@ -176,6 +176,8 @@ def test_regions_without_a_value_are_drawn_grey_not_left_out():
     grey = fig.data[1]
     assert grey.meta == "nodata"
     assert list(grey.locations) == ["710000", "810000"]
+    hover = dict(zip(fig.data[0].locations, fig.data[0].customdata, strict=True))
+    assert hover["340100"][3] == "排放第 1 / 强度第 2（共 3）"  # Taiwan has no rank to count
     assert list(grey.customdata) == [
         "<b>台湾省</b><br>暂无数据",
         "<b>香港特别行政区</b><br>暂无数据",

@@ -75,14 +75,19 @@ def test_forecast_draws_both_bands_the_dashed_outlook_and_the_target_path():
     assert [t.yaxis for t in band95] == ["y", "y2"]
     assert band95[0].fillcolor == theme.FORECAST_BAND95
     assert band80[1].fillcolor == theme.INTENSITY_BAND
-    assert list(band80[0].x) == [2024, 2025, 2026]  # joined to the last observation
-    assert list(band80[0].y) == pytest.approx([2400.0, 2340.0, 2430.0])
+    # one closed polygon per band, joined to the last observation: upper edge out, lower back
+    assert list(band80[0].x) == [2024, 2025, 2026, 2026, 2025, 2024]
+    assert list(band80[0].y) == pytest.approx([2400.0, 2860.0, 2970.0, 2430.0, 2340.0, 2400.0])
+    assert band80[0].fill == "toself"
     outlook = by_name(fig, "预测")
     assert [t.line.dash for t in outlook] == ["dash", "dash"]
     assert [t.showlegend for t in outlook] == [True, False]
     path = by_name(fig, "目标路径")[0]
     assert path.yaxis == "y2" and path.line.dash == "longdash"
     assert list(path.x) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert list(path.marker.size) == [0, 0, 0, 0, 0, 12]  # a star at the target year
+    assert len(fig.data) == 9  # 2 rows x (history, two bands, outlook) + the target path
+
     assert fig.layout.annotations[0].text == "目标 2025年 −18%"
     assert fig.layout.xaxis.tickformat == "d"
 
