@@ -196,8 +196,9 @@ def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog
     )
     client = app.server.test_client()
     try:
-        assert tick(client, 1).status_code == 204  # idle: version 1 is current
-        good = kpis(client)
+        v0 = app.carbonwall_state.snapshot().version
+        assert tick(client, v0).status_code == 204  # idle: the wall holds the current version
+        good = kpis(client, version=v0)
         assert "253.8" in good and "万吨" in good  # Anhui's total in the test pool
         engine.dispose()
         cluster.stop()
@@ -205,10 +206,10 @@ def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog
         deadline = stopped + 3 * REFRESH
         while not app.carbonwall_state.snapshot().error and time.monotonic() < deadline:
             time.sleep(0.1)
-        down = tick(client, 1).get_json()["response"]
+        down = tick(client, v0).get_json()["response"]
         assert list(down) == [ids.ALERT]  # the version and freshness line stay as they were
         assert down[ids.ALERT]["children"].startswith("数据暂时无法加载，系统将自动重试")
-        assert kpis(client) == good  # the last good figures, from this worker's memo
+        assert kpis(client, version=v0) == good  # the last good figures, from this worker's memo
         assert client.get("/readyz").status_code == 503
         assert client.get("/healthz").status_code == 200
 
@@ -216,7 +217,7 @@ def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog
         back = time.monotonic()
         recovered = None
         while time.monotonic() - back < 4 * REFRESH:
-            r = tick(client, 1, alert="数据暂时无法加载")
+            r = tick(client, v0, alert="数据暂时无法加载")
             if r.status_code == 200 and r.get_json()["response"][ids.ALERT]["children"] == "":
                 recovered = time.monotonic() - back
                 break
@@ -226,12 +227,12 @@ def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog
 
         wall_data.set_energy(engine, "340102", "2024", 5_000_000.0)  # new data after recovery
         deadline = time.monotonic() + 2 * REFRESH + 1
-        moved = tick(client, 1)
+        moved = tick(client, v0)
         while moved.status_code == 204 and time.monotonic() < deadline:
             time.sleep(0.1)
-            moved = tick(client, 1)
-        assert moved.get_json()["response"][ids.VERSION]["data"] == 2
-        assert kpis(client, version=2) != good
+            moved = tick(client, v0)
+        assert moved.get_json()["response"][ids.VERSION]["data"] == v0 + 1
+        assert kpis(client, version=v0 + 1) != good
     finally:
         app.carbonwall_scheduler.shutdown(wait=False)
         if not _up(cluster):
