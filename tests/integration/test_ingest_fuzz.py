@@ -95,7 +95,10 @@ def odd_rows(draw, codes: list[str]):  # type: ignore[no-untyped-def]
         3: st.sampled_from(BAD_GASES),
         4: st.one_of(
             st.sampled_from(("abc", "", "1,234.5", "1e400", "--5", "nan", "inf", "-inf", "1.2.3")),
-            st.floats().map(repr),
+            # finite values whose unit factor overflows them are a known bug, pinned by
+            # test_a_value_that_overflows_its_unit_is_rejected; kept out of the random draw
+            st.floats(min_value=-1e300, max_value=1e300).map(repr),
+            st.sampled_from(("nan", "inf", "-inf")),
             st.text(max_size=6),
         ),
         5: st.sampled_from(BAD_UNITS + tuple(MASS_UNITS) + tuple(F_UNITS)),
@@ -271,3 +274,22 @@ def test_good_rows_are_always_accepted(fuzz_pool):
         assert check_one(engine, data, list(COLUMNS), rows) in ("accepted", "unchanged")
 
     run()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="datasource/ingest.py multiplies by the unit factor without checking the result: "
+    "1e305 万吨 becomes +inf and is stored (accepted), with a numpy overflow RuntimeWarning. "
+    "Found by the fuzz above; reported to the lead (reject non-finite values after scaling)",
+)
+def test_a_value_that_overflows_its_unit_is_rejected(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/overflow.sqlite")
+    migrate(engine)
+    wall_data.pool(engine)
+    row = ["340102", "2019", "1.1.1.1", "CO2", "1e305", "万吨"]
+    data = to_csv(list(COLUMNS), [row]).encode()
+    before = snapshot(engine)
+    report = ingest_bytes(engine, data, "overflow.csv", kind="emissions", source="fuzz")
+    assert report.status == "rejected"
+    assert snapshot(engine) == before
+    engine.dispose()
