@@ -124,16 +124,10 @@ def forecast(
         scale,
         uirevision,
         hovermode="x unified",
-        showlegend=True,
-        legend=dict(
-            orientation="h",
-            x=0,
-            y=1.0,
-            yanchor="bottom",
-            font=dict(size=theme.font_px(scale, 0.8)),
-            itemwidth=30,
-        ),
-        margin=dict(t=round(30 * scale)),
+        # the key is HTML in the panel's head (layouts.panels.forecast_key): a Plotly legend
+        # cost ~40 ms a redraw on the wall's CPU-only browser
+        showlegend=False,
+        margin=dict(t=round(12 * scale)),
         annotations=notes,
         xaxis=dict(tickformat="d", hoverformat="d", nticks=8, anchor="y2"),
         yaxis=dict(
@@ -249,55 +243,38 @@ def _draw_previous(
         return
     year, actual, point, lo, hi = hit
     miss = actual / point - 1 if point else None
+    inside = lo <= actual <= hi
+    fmt = "{:" + row.fmt + "}"
+    # one trace, two points: last year's forecast for this year with its 80 % bar, and what
+    # happened (green inside the bar, red outside)
     data.append(
         dict(
             type="scatter",
-            x=[year],
-            y=[point],
+            x=[year, year],
+            y=[point, actual],
             mode="markers",
             marker=dict(
-                symbol="diamond-open",
-                size=round(9 * scale),
-                color=theme.PREVIOUS,
+                symbol=["diamond-open", "circle"],
+                size=[round(9 * scale), round(8 * scale)],
+                color=[theme.PREVIOUS, theme.FELL if inside else theme.ROSE],
                 line=dict(width=max(1.5, 1.5 * scale)),
             ),
             error_y=dict(
                 type="data",
                 symmetric=False,
-                array=[hi - point],
-                arrayminus=[point - lo],
+                array=[hi - point, 0.0],
+                arrayminus=[point - lo, 0.0],
                 color=theme.PREVIOUS,
                 thickness=max(1.0, scale),
                 width=round(4 * scale),
             ),
-            name=t("last_year_fc", lang),
-            legendgroup="previous",
+            name=t("backtest", lang),
             showlegend=False,
-            hovertemplate="%{y:" + row.fmt + "}<extra>" + t("last_year_fc", lang) + "</extra>",
-            **axes,
-        )
-    )
-    inside = lo <= actual <= hi
-    data.append(
-        dict(
-            type="scatter",
-            x=[year],
-            y=[actual],
-            mode="markers",
-            marker=dict(
-                symbol="circle",
-                size=round(8 * scale),
-                color=theme.FELL if inside else theme.ROSE,
-                line=dict(color=theme.BG, width=1),
-            ),
-            name=t("actual", lang),
-            showlegend=False,
-            customdata=[_miss_text(miss, inside, lang)],
-            hovertemplate="%{y:"
-            + row.fmt
-            + "} %{customdata}<extra>"
-            + t("actual", lang)
-            + "</extra>",
+            customdata=[
+                t("last_fc_band", lang, lo=fmt.format(lo), hi=fmt.format(hi)),
+                _miss_text(miss, inside, lang),
+            ],
+            hovertemplate="%{y:" + row.fmt + "} %{customdata}<extra></extra>",
             **axes,
         )
     )

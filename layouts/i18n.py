@@ -94,9 +94,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "band95": ("95% 区间", "95% PI"),
     "last_year_fc": ("去年预测", "Prior forecast"),
     "actual": ("实际", "actual"),
+    "backtest": ("去年预测与实际", "Prior forecast vs actual"),
+    "last_fc_band": ("去年预测（80%：{lo}–{hi}）", "prior forecast (80%: {lo}–{hi})"),
+    "bands": ("80% / 95% 区间", "80% / 95% PI"),
     "in_band": ("在区间内", "inside the interval"),
     "out_of_band": ("超出区间", "outside the interval"),
-    "vs_last_fc": ("较去年预测 {miss}，{where}", "{miss} vs last year's forecast, {where}"),
+    "vs_last_fc": ("实际，较去年预测 {miss}，{where}", "actual, {miss} vs prior forecast, {where}"),
     "target_path": ("目标路径", "Target path"),
     "target_at": ("目标 {year}年 {change}", "target {year} {change}"),
     # parks

@@ -433,3 +433,20 @@ def ranking_frame(rows: Sequence[Any], *, period: str, lang: str = "zh"):  # -> 
         for r in rows
     ]
     return pd.DataFrame(data, columns=columns)
+
+
+def forecast_key(lang: str = "zh") -> html.Div:
+    """The forecast panel's key, in HTML beside its title (cheaper than a Plotly legend)."""
+    items = [
+        ("key-forecast", t("forecast", lang)),
+        ("key-bands", t("bands", lang)),
+        ("key-previous", t("last_year_fc", lang)),
+        ("key-target", t("target_path", lang)),
+    ]
+    return html.Div(
+        [
+            html.Span([html.I(className=f"key {cls}"), label], className="legend-item")
+            for cls, label in items
+        ],
+        className="map-legend forecast-key",
+    )

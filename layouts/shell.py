@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from layouts import ids
+from layouts import ids, panels
 from layouts.i18n import t
 
 GRAPH_CONFIG: dict[str, Any] = {
@@ -147,7 +147,12 @@ def build(
                         t("panel_rank", lang),
                         html.Div(id=ids.RANKING, className="rank-grid"),
                     ),
-                    _panel("p-forecast", t("panel_forecast", lang), _graph(ids.FORECAST, lang)),
+                    _panel(
+                        "p-forecast",
+                        t("panel_forecast", lang),
+                        _graph(ids.FORECAST, lang),
+                        extra=panels.forecast_key(lang),
+                    ),
                 ],
                 className="wall-grid",
             ),

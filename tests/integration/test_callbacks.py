@@ -397,11 +397,10 @@ def test_forecast_panel_reads_the_stored_forecasts(client, engine):
     assert outlook["x"] == [2024, 2025, 2026, 2027, 2028, 2029, 2030]
     assert outlook["y"][1:] == pytest.approx([p.point / 1e4 for p in now])
     assert outlook["y"][0] == pytest.approx(219.88, abs=0.01)  # joined to 2024's actual
-    last_year = named["去年预测"]
-    assert last_year[0]["x"][:2] == [2023, 2024]
-    assert last_year[1]["y"] == pytest.approx([before[0].point / 1e4])
-    actual = named["实际"][0]
-    assert actual["x"] == [2024] and actual["y"] == pytest.approx([219.88], abs=0.01)
+    assert named["去年预测"][0]["x"][:2] == [2023, 2024]
+    backtest = named["去年预测与实际"][0]  # last year's forecast for 2024, then the actual
+    assert backtest["x"] == [2024, 2024]
+    assert backtest["y"] == pytest.approx([before[0].point / 1e4, 219.88], abs=0.01)
     path = named["目标路径"][0]
     assert path["x"] == [2020, 2021, 2022, 2023, 2024, 2025]
     assert path["y"][-1] == pytest.approx(path["y"][0] * 0.82)

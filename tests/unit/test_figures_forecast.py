@@ -81,7 +81,6 @@ def test_forecast_draws_both_bands_the_dashed_outlook_and_the_target_path():
     assert band80[0].fill == "toself"
     outlook = by_name(fig, "预测")
     assert [t.line.dash for t in outlook] == ["dash", "dash"]
-    assert [t.showlegend for t in outlook] == [True, False]
     path = by_name(fig, "目标路径")[0]
     assert path.yaxis == "y2" and path.line.dash == "longdash"
     assert list(path.x) == [2020, 2021, 2022, 2023, 2024, 2025]
@@ -97,24 +96,28 @@ def test_last_years_forecast_is_faint_with_the_actual_value_marked():
     fig = figures_outlook.forecast(
         HISTORY, [fp(2025, 2.6e7)], [], emissions_prev=previous, intensity_prev=[]
     )
-    faint = by_name(fig, "去年预测")
-    line, point = faint[0], faint[1]
+    line = by_name(fig, "去年预测")[0]
     assert line.line.dash == "dot" and line.line.color == theme.PREVIOUS
     assert list(line.x) == [2023, 2024, 2025]  # from the origin year's actual value
-    assert list(point.x) == [2024] and list(point.y) == [2500.0]
-    assert list(point.error_y.array) == pytest.approx([250.0])
-    actual = by_name(fig, "实际")[0]
-    assert list(actual.y) == [2400.0]
-    assert actual.marker.color == theme.FELL  # inside the 80 % interval (2250-2750)
-    assert list(actual.customdata) == ["较去年预测 −4.0%，在区间内"]
+    both = by_name(fig, "去年预测与实际")[0]
+    assert list(both.x) == [2024, 2024]
+    assert list(both.y) == [2500.0, 2400.0]  # last year's forecast for 2024, then the actual
+    assert list(both.error_y.array) == pytest.approx([250.0, 0.0])
+    assert list(both.marker.symbol) == ["diamond-open", "circle"]
+    assert list(both.marker.color) == [theme.PREVIOUS, theme.FELL]  # inside 2250-2750
+    assert list(both.customdata) == [
+        "去年预测（80%：2,250–2,750）",
+        "实际，较去年预测 −4.0%，在区间内",
+    ]
+    assert fig.layout.showlegend is False  # the key is HTML (panels.forecast_key)
 
 
 def test_an_actual_outside_last_years_interval_is_red():
     previous = [fp(2024, 3.0e7, spread=0.05, origin=2023)]
     fig = figures_outlook.forecast(HISTORY, [], [], emissions_prev=previous, lang="en")
-    actual = by_name(fig, "actual")[0]
-    assert actual.marker.color == theme.ROSE
-    assert list(actual.customdata) == ["−20.0% vs last year's forecast, outside the interval"]
+    both = by_name(fig, "Prior forecast vs actual")[0]
+    assert list(both.marker.color)[1] == theme.ROSE
+    assert list(both.customdata)[1] == "actual, −20.0% vs prior forecast, outside the interval"
 
 
 def test_no_history_is_a_calm_empty_state():

@@ -314,3 +314,8 @@ def test_map_mode_toggle_is_in_the_map_panel():
     toggle = find(page, ids.MAP_MODE)
     assert [o["label"] for o in toggle.options] == ["强度", "目标进度"]
     assert toggle.value == "intensity"
+
+
+def test_forecast_key_names_the_lines_and_bands():
+    assert texts(panels.forecast_key()) == ["预测", "80% / 95% 区间", "去年预测", "目标路径"]
+    assert texts(panels.forecast_key("en"))[1] == "80% / 95% PI"
