@@ -262,6 +262,17 @@ def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, empty
 
 
+def _check_scaled(
+    probs: _Problems, usable: np.ndarray, scaled: np.ndarray, values: np.ndarray, units: np.ndarray
+) -> None:
+    """A value that overflows when converted to the stored unit (1e305 万吨) is an error too."""
+    probs.mask(
+        usable & ~np.isfinite(scaled),
+        "value",
+        lambda i: f"数值过大 (value {values[i]:g} {units[i]} is too large to store)",
+    )
+
+
 def _period(text: str) -> str | None:
     try:
         return periods.normalise(text)
@@ -550,6 +561,10 @@ def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
     fits = _pairs_ok(gas, gas_k, unit_text, unit_col.codes, _fits)
     probs.mask(unit_known & gas_ok & ~fits, "unit", lambda i: _unit_reason(gas[i], unit_text[i]))
 
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = values * factor
+    _check_scaled(probs, value_ok & unit_known, scaled, values, unit_text)
+
     negative = value_ok & (values < 0) & sector_ok & (top != reference.LULUCF)
     probs.mask(
         negative,
@@ -573,7 +588,7 @@ def _validate_emissions(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
             "gas": gas,
             "sector_top": top,
             "period_kind": kind,
-            "value": values * factor,
+            "value": scaled,
         }
     )
     return _Staged(
@@ -640,6 +655,9 @@ def _validate_indicators(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
     probs.mask(
         value_ok & (values < 0), "value", lambda i: f"指标不能为负 (negative value {values[i]:g})"
     )
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = values * factor
+    _check_scaled(probs, value_ok & ~np.isnan(factor), scaled, values, unit_text)
 
     base = np.full(len(f), np.nan)
     is_const = name == "gdp_constant"
@@ -673,7 +691,7 @@ def _validate_indicators(t: Table, ctx: _Context, probs: _Problems) -> _Staged:
             "region_code": region,
             "period": period,
             "name": name,
-            "value": values * factor,
+            "value": scaled,
             "base_year": pd.array(base, dtype="Int64"),
         }
     )

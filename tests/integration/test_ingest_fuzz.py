@@ -276,12 +276,6 @@ def test_good_rows_are_always_accepted(fuzz_pool):
     run()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="datasource/ingest.py multiplies by the unit factor without checking the result: "
-    "1e305 万吨 becomes +inf and is stored (accepted), with a numpy overflow RuntimeWarning. "
-    "Found by the fuzz above; reported to the lead (reject non-finite values after scaling)",
-)
 def test_a_value_that_overflows_its_unit_is_rejected(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/overflow.sqlite")
     migrate(engine)
