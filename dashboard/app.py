@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -26,7 +27,16 @@ from layouts.i18n import t
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+def _assets_folder() -> Path:
+    """The checkout's assets/ (development, editable installs), else the installed copy under
+    the environment's share/carbonwall/assets (a wheel from the offline kit)."""
+    checkout = Path(__file__).resolve().parents[1] / "assets"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "carbonwall" / "assets"
+
+
+ASSETS = _assets_folder()
 NO_DEV_TOOLS = {
     "debug": False,
     "dev_tools_ui": False,

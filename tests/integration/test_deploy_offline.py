@@ -93,12 +93,6 @@ def test_carbonwall_installs_from_the_wheelhouse_alone_and_runs(venv):
     assert where.stdout.startswith(str(env))  # the venv's copy, not the checkout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the wheel does not carry assets/ (a top-level folder, not a package): an installed "
-    "wall serves no /assets/* (Bootstrap CSS, wall.js). Needs assets moved into a package or "
-    "listed as package data in setup.cfg (reported to the lead)",
-)
 def test_the_installed_wall_serves_its_assets(venv):
     env, tmp = venv
     run = subprocess.run(
