@@ -14,4 +14,6 @@ def configure_logging(level: str = "INFO") -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # APScheduler logs two INFO lines per job run (every refresh interval): keep warnings only
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     root._carbonwall_configured = True  # type: ignore[attr-defined]

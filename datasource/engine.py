@@ -20,7 +20,9 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
+        # a writer waits for the rollup's write lock (a national rebuild takes ~20-40 s) rather
+        # than failing with "database is locked"
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 120})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # keep any libpq options the URL carries (tests put a search_path there)
