@@ -12,10 +12,14 @@ install-test:
 	$(PYTHON) -m pip install $(PIP_FLAGS) -e ".[test]"
 
 # Serve the wall on the embedded SQLite default, with the national demo data loaded once.
+# A per-installation secret is made once in instance/ (session cookies must verify on every
+# worker); CARBONWALL_SECRET_KEY from the environment wins.
 serve: install
 	carbonwall init-db
 	carbonwall demo --if-empty
-	carbonwall serve
+	@mkdir -p instance && test -s instance/secret_key || \
+		$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
+	CARBONWALL_SECRET_KEY=$${CARBONWALL_SECRET_KEY:-$$(cat instance/secret_key)} carbonwall serve
 
 # The whole test suite: unit, integration (SQLite and PostgreSQL), browser (headless Chromium).
 test: install-test
