@@ -86,7 +86,7 @@ class ForecastPoint:
     origin: int
     data_version: int | None = None
 
-    # the names of forecast_simple.ForecastPoint, so figure builders take either
+    # the names the wall's figure builders read (period, value, lo, hi)
     @property
     def period(self) -> str:
         return str(self.year)
