@@ -200,11 +200,14 @@ def create_app(
     app.carbonwall_state = state  # type: ignore[attr-defined]
     security.install(app, settings, sessions=sessions)
     _register_resources(app)
-    # Move everything built so far (layouts, figures' templates, plotly's validators) out of
-    # the collector's reach: full collections over that heap stalled first-visit callbacks by
-    # ~150 ms (measured with bench/bench_wall.py: map p95 145 ms -> 18 ms with the freeze).
-    gc.freeze()
     return app
+
+
+def freeze_heap() -> None:
+    """Move everything built so far (layouts, templates, plotly's validators) out of the
+    collector's reach, once per serving process: full collections over that heap stalled
+    first-visit callbacks by ~150 ms (bench/bench_wall.py: map p95 145 ms -> 18 ms)."""
+    gc.freeze()
 
 
 def _register_pages_and_apis(app: Dash, settings: Settings, *, sessions, engine) -> None:  # type: ignore[no-untyped-def]

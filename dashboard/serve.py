@@ -42,10 +42,12 @@ def run(settings: Settings, *, workers: int | None, host: str | None, port: int 
     host = host or settings.host
     port = port or settings.port
     if workers <= 0:
-        from dashboard.app import NO_DEV_TOOLS, create_app
+        from dashboard.app import NO_DEV_TOOLS, create_app, freeze_heap
 
         log.info("serving on http://%s:%d with Dash's server (one user)", host, port)
-        create_app(settings).run(host=host, port=port, **NO_DEV_TOOLS)
+        app = create_app(settings)
+        freeze_heap()
+        app.run(host=host, port=port, **NO_DEV_TOOLS)
         return
     settings = shared_secret(settings, workers)
     log.info("serving on http://%s:%d with gunicorn, %d workers", host, port, workers)
@@ -220,7 +222,9 @@ class WallServer(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self):  # type: ignore[no-untyped-def]
-        from dashboard.app import create_app
+        from dashboard.app import create_app, freeze_heap
 
         # a worker polls the data version; the heavy work is never a worker's (see above)
-        return create_app(self.settings, poller=True, heavy=False).server
+        server = create_app(self.settings, poller=True, heavy=False).server
+        freeze_heap()
+        return server
