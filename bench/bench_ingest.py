@@ -3,7 +3,7 @@
     python bench/bench_ingest.py                 # both backends, each in its own process
     python bench/bench_ingest.py --backend sqlite --years 20
 
-Builds a temporary SQLite file and a temporary PostgreSQL schema (CARBONWALL_TEST_PG_URL or
+Builds a temporary SQLite file and a temporary PostgreSQL schema (CW_TEST_PG_URL or
 postgresql+psycopg://postgres@127.0.0.1:5432/test), loads the real region registry, then
 ingests one synthetic frame per province (every region of the province x every year x every
 sector leaf and gas) through ``ingest_frame``; prints rows/s, CPU seconds (this process plus its
@@ -37,7 +37,7 @@ from datasource.schema import load_regions, migrate  # noqa: E402
 from geo.regions import load_regions as geo_regions  # noqa: E402
 
 PG_URL = os.environ.get(
-    "CARBONWALL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "CW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
 

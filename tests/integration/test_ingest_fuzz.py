@@ -225,9 +225,9 @@ def fuzz_pool(request, tmp_path):  # type: ignore[no-untyped-def]
         yield engine, 300
         engine.dispose()
         return
-    from conftest import _pg_schema_url
+    from pgschema import pg_schema_url
 
-    gen = _pg_schema_url()
+    gen = pg_schema_url()
     url = next(gen)
     engine = make_engine(url)
     migrate(engine)
