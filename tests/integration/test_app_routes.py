@@ -32,7 +32,8 @@ def client(engine, db_url, tmp_path):
 def test_each_path_lays_out_its_own_page(client, path, marker):
     response = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
     assert response.status_code == 200
-    assert marker in response.get_data(as_text=True)
+    # decoded, not raw: with or without orjson, non-ASCII may come \u-escaped
+    assert marker in json.dumps(response.get_json(), ensure_ascii=False)
 
 
 def test_pages_and_apis_share_the_server(client):
