@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -189,7 +190,12 @@ def browser_part(shots: Path | None) -> list[tuple[str, str]]:
     from selenium.webdriver.chrome.options import Options
 
     port = free_port()
-    env = {**os.environ, "CARBONWALL_LOG_LEVEL": "WARNING"}
+    # several workers must share one session secret (serve refuses to start without one)
+    env = {
+        "CARBONWALL_SECRET_KEY": secrets.token_hex(32),
+        **os.environ,
+        "CARBONWALL_LOG_LEVEL": "WARNING",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--port", str(port)],
         env=env,
