@@ -143,6 +143,31 @@ _PERIODS_MEMO: weakref.WeakKeyDictionary[Any, tuple[int, tuple[str, ...]]] = (
 )
 
 
+_VERSION_MEMO: weakref.WeakKeyDictionary[Any, dict[str, tuple[tuple[int, int], Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def memo_by_version(session: Session, name: str, compute: Any) -> Any:
+    """``compute(session)``, remembered per engine until the data or rollup version moves.
+
+    For reads every screen repeats that only change with the data (the region tree, the newest
+    forecast origin): the two versions are read on each call (a primary-key lookup), so an
+    ingest or a rebuild by any process is seen at once."""
+    state = session.get(DataState, 1)
+    version = (state.version, state.rollup_version) if state else (-1, -1)
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    memo = _VERSION_MEMO.setdefault(engine, {})
+    hit = memo.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = compute(session)
+    if value is not None:  # "nothing yet" (e.g. forecasts still being computed) is not kept
+        memo[name] = (version, value)
+    return value
+
+
 def periods_with_data(session: Session, *, kind: str = "Y") -> list[str]:
     state = session.get(DataState, 1)
     version = state.rollup_version if state else -1

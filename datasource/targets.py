@@ -280,13 +280,19 @@ def _own_targets(session: Session) -> dict[str, dict[str, Target]]:
 
 
 def _parents(session: Session) -> dict[str, str | None]:
-    return dict(session.execute(select(Region.code, Region.parent_code)).all())
+    from datasource.queries import memo_by_version
+
+    return memo_by_version(
+        session,
+        "region-parents",
+        lambda s: dict(s.execute(select(Region.code, Region.parent_code)).all()),
+    )
 
 
 def _latest_year(session: Session) -> int | None:
-    latest = session.scalar(
-        select(func.max(StatRegion.period)).where(func.length(StatRegion.period) == 4)
-    )
+    from datasource.queries import latest_period
+
+    latest = latest_period(session)
     return int(latest) if latest else None
 
 
@@ -317,7 +323,13 @@ def _forecasts(session: Session, codes: Iterable[str], metric: str = "intensity"
 
     codes = list(codes)
     out: dict[str, list] = {}
-    newest = session.scalar(select(func.max(Forecast.origin)).where(Forecast.metric == metric))
+    from datasource.queries import memo_by_version
+
+    newest = memo_by_version(
+        session,
+        f"newest-forecast-{metric}",
+        lambda s: s.scalar(select(func.max(Forecast.origin)).where(Forecast.metric == metric)),
+    )
     if newest is None:
         return out
     for i in range(0, len(codes), 900):
