@@ -163,9 +163,9 @@ def test_an_origin_computed_on_demand_matches_what_the_job_stored(pool, metric):
         assert a.lo80 == pytest.approx(b.lo80, rel=1e-9)
         assert a.hi95 == pytest.approx(b.hi95, rel=1e-9)
     assert [p.year for p in older] == list(range(2017, 2031))
-    # origins 2010..2024 x 5 horizons x (ets_drift and drift for co2 and co2e, drift for
-    # intensity)
-    assert params == 15 * 5 * (2 + 2 + 1)
+    # origins 2010..2024 x 5 horizons x (ets_drift and drift for co2 and co2e, damped drift
+    # and drift for intensity)
+    assert params == 15 * 5 * (2 + 2 + 2)
     with Session(pool) as s, pytest.raises(forecast.NotEnoughHistory):
         forecast.forecast_for_origin(s, region_code="340202", metric="co2", origin=2022)
 

@@ -144,6 +144,8 @@ def test_backtest_report_structure():
             "naive",
             "drift",
             "drift+cal",
+            "drift_damped",
+            "drift_damped+cal",
             "ets_pooled",
             "ets_pooled+cal",
             "ets_drift",
@@ -162,7 +164,7 @@ def test_backtest_report_structure():
         assert r["smape"] >= 0
     text = report.render()
     assert "ets_drift+cal" in text and "sMAPE" in text
-    assert report.chosen == {"co2": "ets_drift", "co2e": "ets_drift", "intensity": "drift"}
+    assert report.chosen == {"co2": "ets_drift", "co2e": "ets_drift", "intensity": "drift_damped"}
 
 
 def test_unknown_model_and_metric_are_errors():
@@ -195,3 +197,13 @@ def test_a_row_a_model_fails_on_goes_to_the_next_model():
     ] * 3
     assert rows[0]["point"] == 1.0
     assert rows[0]["hi80"] == pytest.approx(math.exp(fc.Z80 * 0.1))
+
+
+def test_damped_drift_fades_the_slope():
+    # log series falling by 0.1 a year: drift continues the line, damped drift bends it
+    y = np.log(np.exp(-0.1 * np.arange(10)))[None, :]
+    drift, _, _ = fc.drift_predict(y, 9, 3)
+    damped, _, ok = fc.damped_drift_predict(y, 9, 3, phi=0.9)
+    assert ok.tolist() == [True]
+    assert drift[0].tolist() == pytest.approx([-1.0, -1.1, -1.2])
+    assert damped[0].tolist() == pytest.approx([-0.9 - 0.09, -0.9 - 0.171, -0.9 - 0.2439])
