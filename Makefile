@@ -25,6 +25,7 @@ serve: install
 test: install-test
 	bash scripts/ensure-services.sh
 	lint-imports
+	ruff check .
 	$(PYTHON) -m pytest
 
 bench: install

@@ -236,11 +236,8 @@ class StatRegion(Base):
     intensity_change: Mapped[float | None] = mapped_column(Float)  # fraction vs prev period
     co2e_change: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (
-        Index("ix_stat_region_parent_period", "parent_code", "period"),
-    )
+    __table_args__ = (Index("ix_stat_region_parent_period", "parent_code", "period"),)
 
 
-from datasource import models_policy  # noqa: E402,F401
-from datasource import models_pdi  # noqa: E402,F401
-from datasource import models_forecast  # noqa: E402,F401
+# the feature modules put their tables on Base.metadata (Alembic and create_all see them)
+from datasource import models_forecast, models_pdi, models_policy  # noqa: E402,F401

@@ -21,7 +21,14 @@ GAS_NAMES_ZH = {
     "SF6": "六氟化硫",
 }
 # HFCs, PFCs and SF6 are reported as mixtures in t CO2e: their GWP is 1 in every set.
-GAS_UNITS = {"CO2": "t", "CH4": "t", "N2O": "t", "HFCs": "t CO2e", "PFCs": "t CO2e", "SF6": "t CO2e"}
+GAS_UNITS = {
+    "CO2": "t",
+    "CH4": "t",
+    "N2O": "t",
+    "HFCs": "t CO2e",
+    "PFCs": "t CO2e",
+    "SF6": "t CO2e",
+}
 GASES = tuple(GAS_NAMES_ZH)
 
 
