@@ -5,8 +5,8 @@
 - `GET /geo/dashes.json`: the South China Sea dashes
 - `GET /geo/topojson/<name>.json`: an empty base-map topojson. plotly's geo subplot always
   fetches `<topojsonURL><scope>_<resolution>m.json` (from plotly's own web server by default)
-  and draws no map at all if that fails; the wall hides the base map, so an empty topology is all it needs. Pass
-  `config={"topojsonURL": TOPOJSON_URL}` to `dcc.Graph`.
+  and draws no map at all if that fails; the wall hides the base map, so an empty topology
+  is all it needs. Pass `config={"topojsonURL": TOPOJSON_URL}` to `dcc.Graph`.
 
 Responses carry a strong ETag (sha256 of the content; a different one for the gzip body),
 `Cache-Control: public, max-age=86400` and `Vary: Accept-Encoding`; a matching If-None-Match
