@@ -136,13 +136,6 @@ def has_emissions(session: Session) -> bool:
     return session.scalars(select(Emission.region_code).limit(1)).first() is not None
 
 
-# engine -> (rollup version, the rollup's periods). The rollup version is read from the
-# database on every call, so a rebuild by any process is seen at once; only the scan is saved.
-_PERIODS_MEMO: weakref.WeakKeyDictionary[Any, tuple[int, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 _VERSION_MEMO: weakref.WeakKeyDictionary[Any, dict[str, tuple[tuple[int, int], Any]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -169,16 +162,14 @@ def memo_by_version(session: Session, name: str, compute: Any) -> Any:
 
 
 def periods_with_data(session: Session, *, kind: str = "Y") -> list[str]:
-    state = session.get(DataState, 1)
-    version = state.rollup_version if state else -1
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    memo = _PERIODS_MEMO.get(engine)
-    if memo is None or memo[0] != version:
-        stmt = select(StatRegion.period).distinct().order_by(StatRegion.period)
-        memo = (version, tuple(session.scalars(stmt)))
-        _PERIODS_MEMO[engine] = memo
-    return [p for p in memo[1] if periods.kind(p) == kind]
+    found = memo_by_version(
+        session,
+        "rollup-periods",
+        lambda s: tuple(
+            s.scalars(select(StatRegion.period).distinct().order_by(StatRegion.period))
+        ),
+    )
+    return [p for p in found if periods.kind(p) == kind]
 
 
 def latest_period(session: Session, *, kind: str = "Y") -> str | None:
@@ -600,9 +591,6 @@ class TargetProgress:
     years_left: int | None
     needed_annual_rate: float | None
     status: str
-
-
-AT_RISK_MARGIN = 0.02  # within 2 percentage points of the straight-line path: at risk
 
 
 def target_status(
