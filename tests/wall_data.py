@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pools import emission
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -75,17 +76,7 @@ def fill(engine) -> None:  # type: ignore[no-untyped-def]
         )
         for park, tonnes in PARK_CO2.items():
             for year in YEARS:
-                s.add(
-                    Emission(
-                        region_code=park,
-                        period=str(year),
-                        sector_code="1.1.1.1",
-                        gas="CO2",
-                        sector_top="1",
-                        period_kind="Y",
-                        value=tonnes,
-                    )
-                )
+                s.add(emission(park, str(year), "1.1.1.1", "CO2", tonnes))
         for code, (_base, _growth, gdp, gdp_growth) in LEAVES.items():
             for year in YEARS:
                 period = str(year)
@@ -98,17 +89,7 @@ def fill(engine) -> None:  # type: ignore[no-untyped-def]
                     ("5.1", "CH4", 100.0),
                     ("2.8", "PFCs", 500.0),
                 ):
-                    s.add(
-                        Emission(
-                            region_code=code,
-                            period=period,
-                            sector_code=sector,
-                            gas=gas,
-                            sector_top=sector.split(".")[0],
-                            period_kind="Y",
-                            value=value,
-                        )
-                    )
+                    s.add(emission(code, period, sector, gas, value))
                 s.add(
                     Indicator(
                         region_code=code,

@@ -8,16 +8,15 @@ alone: AR5/SAR = 28/21). Values in t (t CO2e for HFCs, PFCs, SF6); GDP in 亿元
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from pools import emission, gdp_constant, mark_changed
 from sqlalchemy.orm import Session
 
 from datasource import queries
 from datasource.engine import make_engine
-from datasource.models import DataState, Emission, Indicator, Region
+from datasource.models import Region
 from datasource.rollup import rebuild
 from datasource.schema import migrate
 
@@ -83,33 +82,9 @@ def fill(engine) -> None:
     with Session(engine) as s, s.begin():
         for code, parent, level, zh, en in REGIONS:
             s.add(Region(code=code, parent_code=parent, level=level, name_zh=zh, name_en=en))
-        for region, period, sector, gas, value in EMISSIONS:
-            s.add(
-                Emission(
-                    region_code=region,
-                    period=period,
-                    sector_code=sector,
-                    gas=gas,
-                    sector_top=sector.split(".")[0],
-                    period_kind="Y",
-                    value=value,
-                )
-            )
-        for region, period, value in GDP:
-            s.add(
-                Indicator(
-                    region_code=region,
-                    period=period,
-                    name="gdp_constant",
-                    value=value,
-                    base_year=2020,
-                )
-            )
-        s.execute(
-            update(DataState)
-            .where(DataState.id == 1)
-            .values(version=1, changed_at=datetime.now(UTC))
-        )
+        s.add_all(emission(*row) for row in EMISSIONS)
+        s.add_all(gdp_constant(*row) for row in GDP)
+        mark_changed(s, 1)
 
 
 def test_pool_rolls_up_to_the_numbers_the_page_tests_expect(tmp_path):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from flask import Flask
+from pools import mark_changed
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -89,11 +88,7 @@ def fill(engine) -> None:
                 target_change=-0.195,
             )
         )
-        s.execute(
-            update(DataState)
-            .where(DataState.id == 1)
-            .values(version=1, changed_at=datetime.now(UTC))
-        )
+        mark_changed(s, 1)
 
 
 @pytest.fixture

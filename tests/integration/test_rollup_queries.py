@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from sqlalchemy import update
+from pools import emission, gdp_constant, mark_changed
 from sqlalchemy.orm import Session
 
 from datasource import queries
-from datasource.models import DataState, Emission, Indicator, Region, Target
+from datasource.models import Region, Target
 from datasource.rollup import rebuild
 
 REGIONS = [
@@ -60,28 +58,8 @@ def fill(engine) -> None:
                 park_level="national",
             )
         )
-        for region, period, sector, gas, value in EMISSIONS:
-            s.add(
-                Emission(
-                    region_code=region,
-                    period=period,
-                    sector_code=sector,
-                    gas=gas,
-                    sector_top=sector.split(".")[0],
-                    period_kind="Y",
-                    value=value,
-                )
-            )
-        for region, period, value in GDP:
-            s.add(
-                Indicator(
-                    region_code=region,
-                    period=period,
-                    name="gdp_constant",
-                    value=value,
-                    base_year=2020,
-                )
-            )
+        s.add_all(emission(*row) for row in EMISSIONS)
+        s.add_all(gdp_constant(*row) for row in GDP)
         s.add(
             Target(
                 region_code="340100",
@@ -92,11 +70,7 @@ def fill(engine) -> None:
                 target_change=-0.18,
             )
         )
-        s.execute(
-            update(DataState)
-            .where(DataState.id == 1)
-            .values(version=1, changed_at=datetime.now(UTC))
-        )
+        mark_changed(s, 1)
 
 
 @pytest.fixture
