@@ -138,9 +138,14 @@ def install(app: Dash, settings: Settings, *, sessions: sessionmaker[Session]) -
             response.headers.setdefault(key, value)
         return response
 
+    # a file dropped on a dcc.Upload reaches its callback base64-encoded, 4/3 of its size
+    callback_limit = (settings.max_upload_mb * 1024 * 1024 * 4) // 3 + FORM_SLACK
+
     @server.before_request
     def _guard() -> flask.Response | tuple | None:
         path = flask.request.path
+        if path == "/_dash-update-component":
+            flask.request.max_content_length = callback_limit
         if path.startswith("/_") and not path.startswith(DASH_PATHS):
             return flask.jsonify(error="not found"), 404
         if flask.request.method in UNSAFE_METHODS and not _same_origin():

@@ -55,6 +55,82 @@ TEXT: dict[str, tuple[str, str]] = {
     "logout": ("退出", "Log out"),
     "hide": ("隐藏", "Hide"),
     "no_views": ("暂无浏览数据", "No views yet"),
+    "manage": ("文件管理", "Administration"),
+    "gate_login": ("文件管理仅限管理员：请先登录", "Administrators only: please log in"),
+    "gate_role": (
+        "无权限：用户 {user} 不是管理员，不能管理文件",
+        "Not allowed: {user} is not an administrator",
+    ),
+    "documents": ("全部文件（含已隐藏）", "All documents (hidden ones too)"),
+    "filter_ph": ("按标题、文号或正文筛选", "Filter by title, number or text"),
+    "new_doc": ("新增文件", "New document"),
+    "edit_doc": ("编辑文件 #{id}", "Edit document #{id}"),
+    "edit": ("编辑", "Edit"),
+    "save": ("保存", "Save"),
+    "unhide": ("取消隐藏", "Show again"),
+    "delete": ("删除", "Delete"),
+    "delete_q": (
+        "确定删除《{title}》？文件、PDF 和浏览记录将被删除，审计记录保留。",
+        "Delete “{title}”? The document, its PDF and views go; the audit log stays.",
+    ),
+    "title": ("标题", "Title"),
+    "tags": ("标签（逗号分隔）", "Tags (comma-separated)"),
+    "body": ("正文", "Full text"),
+    "region_ph": ("6 位行政区划代码或园区代码，如 340000", "6-digit region or park code"),
+    "status": ("状态", "Status"),
+    "shown": ("公开", "Public"),
+    "hidden": ("已隐藏", "Hidden"),
+    "saved_new": ("已新增文件 #{id}", "Document #{id} added"),
+    "saved": ("已保存 #{id}：修改了 {fields}", "#{id} saved: {fields} changed"),
+    "unchanged": ("没有改动", "Nothing changed"),
+    "not_saved": ("未保存，请修改以下内容：", "Not saved; please correct:"),
+    "unreadable": ("文件无法读取", "The file could not be read"),
+    "now_hidden": ("#{id} 已隐藏", "#{id} hidden"),
+    "now_shown": ("#{id} 已公开", "#{id} shown"),
+    "deleted": ("已删除 #{id}", "#{id} deleted"),
+    "refused": ("无权限：仅管理员可以修改文件", "Not allowed: administrators only"),
+    "pick_first": ("请先在列表中选择或保存一份文件", "Choose or save a document first"),
+    "pdf_upload": ("上传 PDF 原文（拖放或点击选择）", "Upload the PDF (drop or click)"),
+    "pdf_done": ("已上传 {name}（{size}）", "Uploaded {name} ({size})"),
+    "import": ("批量导入目录（CSV / XLSX）", "Import a catalogue (CSV / XLSX)"),
+    "import_drop": ("拖放或点击选择目录文件", "Drop or click to choose the catalogue"),
+    "dry_run": ("仅校验，不导入", "Check only, import nothing"),
+    "import_done": ("已导入 {n} 份文件（{name}）", "{n} documents imported ({name})"),
+    "import_ok": (
+        "校验通过：{n} 行均可导入（未导入）",
+        "All {n} rows are valid (nothing imported)",
+    ),
+    "import_bad": (
+        "未导入（全部或全不）：{name} 中有 {n} 处问题",
+        "Nothing imported (all or nothing): {n} problems in {name}",
+    ),
+    "too_big": ("文件超过 {mb} MB 上限", "The file is over the {mb} MB limit"),
+    "audit": ("操作记录（最近 50 条）", "Audit log (latest 50)"),
+    "at": ("时间", "When"),
+    "user": ("用户", "User"),
+    "action": ("操作", "Action"),
+    "detail": ("内容", "Detail"),
+}
+
+ACTION_NAMES = {
+    "create": ("新增", "create"),
+    "edit": ("修改", "edit"),
+    "hide": ("隐藏", "hide"),
+    "unhide": ("取消隐藏", "unhide"),
+    "delete": ("删除", "delete"),
+    "upload_pdf": ("上传PDF", "upload PDF"),
+    "import": ("批量导入", "import"),
+}
+FIELD_NAMES = {
+    "title": ("标题", "title"),
+    "doc_no": ("文号", "number"),
+    "agency": ("发文机关", "agency"),
+    "issued_on": ("发文日期", "date"),
+    "level": ("级别", "level"),
+    "category": ("类别", "category"),
+    "region_code": ("地区代码", "region"),
+    "tags": ("标签", "tags"),
+    "body": ("正文", "text"),
 }
 
 LEVEL_NAMES = {
@@ -69,6 +145,29 @@ def t(key: str, lang: str = "zh", **kwargs: object) -> str:
     zh, en = TEXT[key]
     text = en if lang == "en" else zh
     return text.format(**kwargs) if kwargs else text
+
+
+def file_size(n: int) -> str:
+    """45 B, 12.3 KB, 4.5 MB."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def action_name(action: str, lang: str = "zh") -> str:
+    zh, en = ACTION_NAMES.get(action, (action, action))
+    return en if lang == "en" else zh
+
+
+def field_names(fields: Sequence[str], lang: str = "zh") -> str:
+    """Screen names of document fields, in the form's order: 标题、正文."""
+    i = 1 if lang == "en" else 0
+    given = set(fields)
+    names = [pair[i] for f, pair in FIELD_NAMES.items() if f in given]
+    names += sorted(f for f in given if f not in FIELD_NAMES)
+    return (", " if lang == "en" else "、").join(names)
 
 
 def level_name(level: str, lang: str = "zh") -> str:

@@ -14,13 +14,14 @@ PageBuilder = Callable[..., Any]
 
 def pages() -> dict[str, PageBuilder]:
     """Path -> build(settings, params, lang) of every page beside the wall."""
-    from layouts.pages import analysis, parks, policy, policy_stats
+    from layouts.pages import analysis, parks, policy, policy_admin, policy_stats
 
     return {
         **analysis.pages(),
         "/parks": parks.build,
         "/policy": policy.build,
         "/policy/stats": policy_stats.build,
+        "/policy/admin": policy_admin.build,
     }
 
 

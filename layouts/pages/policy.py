@@ -126,8 +126,10 @@ def open_id(doc_id: int | str) -> dict[str, object]:
 
 
 def header(active: str, lang: str, user_id: str = USER) -> html.Div:
-    """The platform's top bar: name, navigation, the login badge (filled by a callback)."""
-    links = [("library", "/policy"), ("stats", "/policy/stats")]
+    """The platform's top bar: name, navigation, the login badge (filled by a callback).
+
+    ``active`` is "library", "stats" or "manage"."""
+    links = [("library", "/policy"), ("stats", "/policy/stats"), ("manage", "/policy/admin")]
     return html.Div(
         [
             html.Span(t("app", lang), className="policy-brand", style=STYLE["brand"]),
