@@ -216,20 +216,6 @@ def _lookup(series: pd.Series, func: Callable[[str], object]) -> np.ndarray:
     return mapped[codes]
 
 
-def _lookup_pairs(
-    a: np.ndarray, b: np.ndarray, func: Callable[[object, object], object]
-) -> np.ndarray:
-    """Apply ``func`` to each distinct pair of two columns' values."""
-    codes_a, uniq_a = pd.factorize(a, use_na_sentinel=False)
-    codes_b, uniq_b = pd.factorize(b, use_na_sentinel=False)
-    combined = codes_a.astype(np.int64) * (len(uniq_b) + 1) + codes_b
-    codes, uniques = pd.factorize(combined)
-    mapped = np.empty(len(uniques), dtype=object)
-    for i, c in enumerate(uniques):
-        mapped[i] = func(uniq_a[c // (len(uniq_b) + 1)], uniq_b[c % (len(uniq_b) + 1)])
-    return mapped[codes]
-
-
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
