@@ -48,10 +48,11 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
         Output(page.USER, "children"),
         Input(page.PARAMS, "data"),
     )
-    def refresh_filters(params: dict) -> tuple[list[dict], str]:
+    def refresh_filters(params: dict) -> tuple[list[dict], object]:
         with sessions() as session:
             facets = policy.facets(session)
-        return [{"label": a, "value": a} for a in facets.agencies], _badge(sessions, params)
+        options = [{"label": a, "value": a} for a in facets.agencies]
+        return options, _badge(sessions, params, "/policy")
 
     @app.callback(
         Output(page.RESULTS, "children"),
@@ -132,16 +133,15 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
         return "文件已隐藏", None
 
 
-def _badge(sessions: sessionmaker[Session], params: dict | None) -> str:
-    if _role(sessions) != "admin":
-        return ""
-    return t("admin", (params or {}).get("lang", "zh"), user=flask.session.get("user"))
+def _badge(sessions: sessionmaker[Session], params: dict | None, here: str) -> object:
+    lang = (params or {}).get("lang", "zh")
+    return page.user_badge(flask.session.get("user"), _role(sessions), lang, here)
 
 
 def _register_stats(app: Dash, sessions: sessionmaker[Session]) -> None:
     @app.callback(Output(stats_page.USER, "children"), Input(stats_page.PARAMS, "data"))
-    def refresh_user(params: dict) -> str:
-        return _badge(sessions, params)
+    def refresh_user(params: dict) -> object:
+        return _badge(sessions, params, "/policy/stats")
 
     @app.callback(
         Output(stats_page.PERIOD, "options"),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callbacks.policy import _role
 from datasource import policy
 from layouts.figures_policy import field_names, file_size, t
+from layouts.pages import policy as library_page
 from layouts.pages import policy_admin as page
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,11 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         Input(page.PARAMS, "data"),
     )
     def check_role(params: dict) -> tuple:
-        lang, user = _lang(params), flask.session.get("user")
-        if _admin(sessions):
-            return None, {}, t("admin", lang, user=user)
-        return page.gate(user, lang), {"display": "none"}, user or ""
+        lang, user, role = _lang(params), flask.session.get("user"), _role(sessions)
+        badge = library_page.user_badge(user, role, lang, "/policy/admin")
+        if role == "admin":
+            return None, {}, badge
+        return page.gate(user if role else None, lang), {"display": "none"}, badge
 
     @app.callback(
         Output(page.LIST, "children"),

@@ -153,6 +153,20 @@ def header(active: str, lang: str, user_id: str = USER) -> html.Div:
     )
 
 
+def user_badge(user: str | None, role: str | None, lang: str, here: str) -> html.Span:
+    """The header's login corner: 登录 for a visitor, else the user (管理员 …) and 退出."""
+    if not user or role is None:
+        return html.A(t("login", lang), href=f"/login?next={here}", className="policy-login")
+    name = t("admin", lang, user=user) if role == "admin" else user
+    logout = html.Form(
+        html.Button(t("logout", lang), type="submit", className="btn btn-link btn-sm p-0 ms-2"),
+        action="/logout",
+        method="post",
+        style={"display": "inline"},
+    )
+    return html.Span([name, logout])
+
+
 def _select(
     id_: str, options: Sequence[tuple[str, str]], value: object, lang: str, placeholder: str
 ) -> dcc.Dropdown:

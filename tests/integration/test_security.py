@@ -375,6 +375,19 @@ def test_request_size_is_limited(url, tmp_path):
     assert ingest.status_code == 413
 
 
+def test_a_callback_may_carry_a_base64_upload_of_the_limit(url, tmp_path):
+    """A 1 MB PDF dropped on the admin page's dcc.Upload arrives as ~1.33 MB of base64 in a
+    callback body: read (the JSON is bad, so 400), not refused unread; beyond that, 413."""
+    client = make(url, tmp_path, max_upload_mb=1).server.test_client()
+    json_type = {"Content-Type": "application/json"}
+    fits = client.post("/_dash-update-component", data=b"x" * 1_390_000, headers=json_type)
+    assert fits.status_code == 400
+    over = client.post("/_dash-update-component", data=b"x" * 1_500_000, headers=json_type)
+    assert over.status_code == 413
+    form = client.post("/login", data={"username": "x" * 1_390_000, "password": "y"})
+    assert form.status_code == 413  # every other path keeps the raw limit
+
+
 def test_empty_secret_gets_a_random_key_and_a_warning(url, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="dashboard.security"):
         a = make(url, tmp_path, secret_key="")
