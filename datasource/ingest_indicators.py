@@ -1,0 +1,228 @@
+"""Indicator and target files: indicator names and units (GDP at current and constant prices,
+population, energy) with their conversions, target metrics, and the checks of each row before
+the rows are staged for the ``indicator`` and ``target`` tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from datasource.ingest_checks import (
+    Context,
+    Problems,
+    Staged,
+    as_code,
+    as_period,
+    cell_texts,
+    check_duplicates,
+    check_known,
+    check_numbers,
+    check_scaled,
+    lookup,
+    numbers,
+    period_reason,
+)
+from datasource.readers import Table
+
+# --------------------------------------------------------------------------- names and units
+
+_INDICATOR_ALIASES = {
+    "gdp_current": ("gdp_current", "地区生产总值", "地区生产总值(现价)", "gdp现价", "现价gdp"),
+    "gdp_constant": ("gdp_constant", "地区生产总值(可比价)", "gdp可比价", "可比价gdp", "不变价gdp"),
+    "gdp_index": ("gdp_index", "地区生产总值指数", "gdp指数"),
+    "population": ("population", "常住人口", "人口", "年末常住人口"),
+    "energy": ("energy", "能源消费总量", "能耗", "综合能源消费量"),
+}
+_INDICATOR = {
+    re.sub(r"[\s（）()]", "", a.lower()): name
+    for name, aliases in _INDICATOR_ALIASES.items()
+    for a in aliases
+}
+_GDP_UNITS = {"亿元": 1.0, "万元": 1e-4, "元": 1e-8}
+INDICATOR_UNITS: dict[str, dict[str, float]] = {
+    "gdp_current": _GDP_UNITS,
+    "gdp_constant": _GDP_UNITS,
+    "gdp_index": {"": 1.0, "%": 1.0, "上年=100": 1.0, "index": 1.0, "指数": 1.0},
+    "population": {"万人": 1.0, "人": 1e-4},
+    "energy": {
+        "万吨标准煤": 1.0,
+        "万吨标煤": 1.0,
+        "万tce": 1.0,
+        "吨标准煤": 1e-4,
+        "吨标煤": 1e-4,
+        "tce": 1e-4,
+    },
+}
+INDICATOR_STORED_UNITS = {
+    "gdp_current": "亿元",
+    "gdp_constant": "亿元",
+    "gdp_index": "上年=100",
+    "population": "万人",
+    "energy": "万吨标准煤",
+}
+
+
+def _indicator(text: str) -> str | None:
+    return _INDICATOR.get(re.sub(r"[\s（）()]", "", text.lower()))
+
+
+TARGET_METRICS = ("co2_intensity", "co2e_intensity", "energy_intensity", "co2", "co2e", "energy")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_indicators(t: Table, ctx: Context, probs: Problems) -> Staged:
+    f = t.frame
+    region = lookup(f["region_code"], as_code)
+    region_ok = pd.Series(region).isin(ctx.known).to_numpy()
+    check_known(probs, region, region_ok, "region_code", "地区代码", "region")
+    period = lookup(f["period"], as_period)
+    period_ok = pd.notna(period)
+    probs.mask(~period_ok, "period", lambda i: period_reason(f["period"].iat[i]))
+    name = lookup(f["indicator"], _indicator)
+    name_ok = pd.notna(name)
+    check_known(probs, cell_texts(f["indicator"]), name_ok, "indicator", "指标", "indicator")
+
+    values, empty = numbers(f["value"])
+    value_ok = check_numbers(probs, values, empty, f["value"], "value")
+    unit_text = cell_texts(f["unit"])
+    keyed = pd.Series(name).fillna("").str.cat(unit_text, sep="|")
+    factor = lookup(keyed, _indicator_factor).astype(float)
+    probs.mask(
+        name_ok & np.isnan(factor),
+        "unit",
+        lambda i: (
+            f"单位不适用于 {name[i]} (unit {unit_text[i]!r} does not fit {name[i]}); 可用 (use): "
+            f"{', '.join(u for u in INDICATOR_UNITS[name[i]] if u)}"
+        ),
+    )
+    probs.mask(
+        value_ok & (values < 0), "value", lambda i: f"指标不能为负 (negative value {values[i]:g})"
+    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = values * factor
+    check_scaled(probs, value_ok & ~np.isnan(factor), scaled, values, unit_text)
+
+    base = np.full(len(f), np.nan)
+    is_const = name == "gdp_constant"
+    if "base_year" in f.columns:
+        base_raw = cell_texts(f["base_year"])
+        years = lookup(
+            f["base_year"],
+            lambda s: int(as_code(s)) if re.fullmatch(r"(19|20)\d\d", as_code(s)) else None,
+        )
+        base = np.array([np.nan if y is None else float(y) for y in years])
+        probs.mask(
+            is_const & (base_raw == ""),
+            "base_year",
+            "可比价 GDP 须填价格基年 (gdp_constant requires base_year)",
+        )
+        probs.mask(
+            is_const & (base_raw != "") & np.isnan(base),
+            "base_year",
+            lambda i: f"基年格式错误 (base_year must be a year such as 2020): {base_raw[i]!r}",
+        )
+    else:
+        probs.mask(
+            is_const, "base_year", "可比价 GDP 须填价格基年 (gdp_constant requires base_year)"
+        )
+    base = np.where(is_const, base, np.nan)
+
+    valid = region_ok & period_ok & name_ok
+    check_duplicates(probs, [region, period, name], valid)
+    frame = pd.DataFrame(
+        {
+            "region_code": region,
+            "period": period,
+            "name": name,
+            "value": scaled,
+            "base_year": pd.array(base, dtype="Int64"),
+        }
+    )
+    return Staged(
+        "indicator",
+        ("region_code", "period", "name"),
+        ("value", "base_year"),
+        frame,
+        {"value": "float", "base_year": "int"},
+        "value",
+    )
+
+
+def _indicator_factor(name_and_unit: str) -> float:
+    name, _, unit = name_and_unit.partition("|")
+    units = INDICATOR_UNITS.get(name, {})
+    return units.get(unit, units.get(unit.lower().replace(" ", ""), np.nan))
+
+
+def validate_targets(t: Table, ctx: Context, probs: Problems) -> Staged:
+    f = t.frame
+    region = lookup(f["region_code"], as_code)
+    region_ok = pd.Series(region).isin(ctx.known).to_numpy()
+    check_known(probs, region, region_ok, "region_code", "地区代码", "region")
+    plan = cell_texts(f["plan"])
+    probs.mask(plan == "", "plan", "规划为空 (empty plan), e.g. 14th-FYP")
+    probs.mask(
+        pd.Series(plan).str.len().to_numpy() > 32, "plan", "规划名称过长 (plan longer than 32)"
+    )
+    metric = cell_texts(f["metric"])
+    metric_ok = pd.Series(metric).isin(TARGET_METRICS).to_numpy()
+    probs.mask(
+        ~metric_ok,
+        "metric",
+        lambda i: (
+            f"未知目标指标 (unknown metric) {metric[i]!r}; 可用 (use): {', '.join(TARGET_METRICS)}"
+        ),
+    )
+    base = lookup(f["base_period"], as_period)
+    target = lookup(f["target_period"], as_period)
+    probs.mask(pd.isna(base), "base_period", lambda i: period_reason(f["base_period"].iat[i]))
+    probs.mask(pd.isna(target), "target_period", lambda i: period_reason(f["target_period"].iat[i]))
+    both = pd.notna(base) & pd.notna(target)
+    order_bad = np.array(
+        [ok and (len(b) != len(g) or g <= b) for ok, b, g in zip(both, base, target, strict=True)],
+        dtype=bool,
+    )
+    probs.mask(
+        order_bad,
+        "target_period",
+        lambda i: (
+            f"目标期须晚于基期且同为年或月 (target_period {target[i]} must come after base_period {base[i]})"  # noqa: E501
+        ),
+    )
+    raw_change = cell_texts(f["target_change"])
+    pct = pd.Series(raw_change).str.endswith("%").to_numpy()
+    change, empty = numbers(pd.Series(raw_change).str.rstrip("%"))
+    change = np.where(pct, change / 100.0, change)
+    ok = check_numbers(probs, change, empty, f["target_change"], "target_change")
+    probs.mask(
+        ok & (change <= -1),
+        "target_change",
+        lambda i: (
+            f"目标变化须大于 -100% (target_change {change[i]:g} must be above -1; -0.18 means 18 % lower)"  # noqa: E501
+        ),
+    )
+    valid = region_ok & (plan != "") & metric_ok
+    check_duplicates(probs, [region, plan, metric], valid)
+    frame = pd.DataFrame(
+        {
+            "region_code": region,
+            "plan": plan,
+            "metric": metric,
+            "base_period": base,
+            "target_period": target,
+            "target_change": change,
+        }
+    )
+    return Staged(
+        "target",
+        ("region_code", "plan", "metric"),
+        ("base_period", "target_period", "target_change"),
+        frame,
+        {"target_change": "float"},
+        "target_change",
+    )
