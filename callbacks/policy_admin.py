@@ -172,28 +172,9 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         """Store the dropped PDF; the upload is emptied so the same file can be sent again."""
         if contents is None:
             return (no_update,) * 4
-        lang, actor = _lang(params), _admin(sessions)
-        doc_id = (current or {}).get("id")
-        if actor is None:
-            return page.message(t("refused", lang), ok=False), no_update, no_update, None
-        if not isinstance(doc_id, int):
-            return page.message(t("pick_first", lang), ok=False), no_update, no_update, None
-        data = _decode(contents) or b""
-        try:
-            with sessions() as session, session.begin():
-                stored = policy.attach_pdf(
-                    session,
-                    doc_id,
-                    file_name=str(name or ""),
-                    data=data,
-                    max_bytes=max_bytes,
-                    actor=actor,
-                )
-        except policy.PolicyError as exc:
-            return page.message(str(exc), ok=False), no_update, no_update, None
-        done = t("pdf_done", lang, name=stored.file_name, size=file_size(stored.size))
-        now = f"PDF：{stored.file_name}（{file_size(stored.size)}）"
-        return page.message(done), int(changed or 0) + 1, now, None
+        lang, doc_id = _lang(params), (current or {}).get("id")
+        shown, now = _attach(sessions, _admin(sessions), doc_id, contents, name, max_bytes, lang)
+        return shown, int(changed or 0) + 1 if now else no_update, now or no_update, None
 
     @app.callback(
         Output(page.IMPORT_MSG, "children"),
@@ -210,22 +191,66 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         """All or nothing, as the data pool's ingest: every problem is listed with its row."""
         if contents is None:
             return (no_update,) * 3
-        lang, actor = _lang(params), _admin(sessions)
-        if actor is None:
-            return page.message(t("refused", lang), ok=False), no_update, None
-        data = _decode(contents)
-        if data is None:
-            return page.message(t("unreadable", lang), ok=False), no_update, None
-        if len(data) > max_bytes:
-            mb = max_bytes // (1024 * 1024)
-            return page.message(t("too_big", lang, mb=mb), ok=False), no_update, None
-        dry_run = "dry" in (dry or [])
+        dry_run, lang = "dry" in (dry or []), _lang(params)
+        shown, accepted = _import(
+            sessions, _admin(sessions), contents, name, dry_run, max_bytes, lang
+        )
+        return shown, int(changed or 0) + 1 if accepted else no_update, None
+
+
+def _attach(
+    sessions: sessionmaker[Session],
+    actor: str | None,
+    doc_id: object,
+    contents: str,
+    name: str | None,
+    max_bytes: int,
+    lang: str,
+) -> tuple[Any, str | None]:
+    """Store an uploaded PDF; returns (the message, the form's new PDF line or None)."""
+    if actor is None:
+        return page.message(t("refused", lang), ok=False), None
+    if not isinstance(doc_id, int):
+        return page.message(t("pick_first", lang), ok=False), None
+    try:
         with sessions() as session, session.begin():
-            report = policy.import_catalogue(
-                session, data, actor=actor, file_name=str(name or ""), dry_run=dry_run
+            stored = policy.attach_pdf(
+                session,
+                doc_id,
+                file_name=str(name or ""),
+                data=_decode(contents) or b"",
+                max_bytes=max_bytes,
+                actor=actor,
             )
-        shown = page.import_result(report, str(name or ""), dry_run, lang)
-        return shown, int(changed or 0) + 1 if report.accepted else no_update, None
+    except policy.PolicyError as exc:
+        return page.message(str(exc), ok=False), None
+    size = file_size(stored.size)
+    done = t("pdf_done", lang, name=stored.file_name, size=size)
+    return page.message(done), f"PDF：{stored.file_name}（{size}）"
+
+
+def _import(
+    sessions: sessionmaker[Session],
+    actor: str | None,
+    contents: str,
+    name: str | None,
+    dry_run: bool,
+    max_bytes: int,
+    lang: str,
+) -> tuple[Any, bool]:
+    """Import (or only check) a catalogue; returns (the message, whether documents went in)."""
+    if actor is None:
+        return page.message(t("refused", lang), ok=False), False
+    data = _decode(contents)
+    if data is None:
+        return page.message(t("unreadable", lang), ok=False), False
+    if len(data) > max_bytes:
+        return page.message(t("too_big", lang, mb=max_bytes // 2**20), ok=False), False
+    with sessions() as session, session.begin():
+        report = policy.import_catalogue(
+            session, data, actor=actor, file_name=str(name or ""), dry_run=dry_run
+        )
+    return page.import_result(report, str(name or ""), dry_run, lang), report.accepted
 
 
 def _apply(

@@ -10,6 +10,7 @@ import base64
 import dash
 import pytest
 from dash import html
+from policy_docs import ADMIN, DOC, PDF, VIEWER
 
 from callbacks import policy_admin as admin_callbacks
 from dashboard import auth, policy_routes
@@ -17,18 +18,6 @@ from dashboard.config import Settings
 from datasource import policy
 from layouts.pages import policy_admin as page
 
-ADMIN = ("admin", "correct horse battery")
-VIEWER = ("reader", "reader password")
-SEED = {
-    "title": "2030年前碳达峰行动方案",
-    "doc_no": "国发〔2021〕23号",
-    "agency": "国务院",
-    "issued_on": "2021-10-24",
-    "level": "national",
-    "category": "政策法规",
-    "region_code": "100000",
-    "body": "扎实推进碳达峰行动。",
-}
 NEW = {
     "title": "安徽省工业领域碳达峰实施方案",
     "doc_no": "皖经信节能〔2022〕188号",
@@ -40,7 +29,6 @@ NEW = {
     "tags": "工业，碳达峰",
     "body": "到2025年，规模以上工业单位增加值能耗较2020年下降16%。",
 }
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
 @pytest.fixture
@@ -48,7 +36,7 @@ def site(engine, sessions):
     auth.create_user(engine, *ADMIN, role="admin")
     auth.create_user(engine, *VIEWER, role="viewer")
     with sessions() as s, s.begin():
-        seed_id = policy.create_document(s, SEED, actor="seed")
+        seed_id = policy.create_document(s, DOC, actor="seed")
     settings = Settings(secret_key="test-key", max_upload_mb=1)
     app = dash.Dash(__name__, suppress_callback_exceptions=True)
     app.layout = html.Div()
@@ -166,7 +154,7 @@ def test_pad001_forged_callbacks_change_and_read_nothing(site, sessions, who):
     assert _text(imported[page.IMPORT_MSG]["children"]) == "无权限：仅管理员可以修改文件"
     assert _count(sessions) == before
     with sessions() as s:
-        assert policy.get_document(s, seed_id).title == SEED["title"]
+        assert policy.get_document(s, seed_id).title == DOC["title"]
         assert policy.get_pdf(s, seed_id) is None
 
     # reading is refused too: the list, the audit log and a document's fields stay empty

@@ -7,22 +7,11 @@ import io
 
 import flask
 import pytest
+from policy_docs import DOC, PDF
 
 from dashboard import auth, policy_routes
 from dashboard.config import Settings
 from datasource import policy
-
-DOC = {
-    "title": "2030年前碳达峰行动方案",
-    "doc_no": "国发〔2021〕23号",
-    "agency": "国务院",
-    "issued_on": "2021-10-24",
-    "level": "national",
-    "category": "政策法规",
-    "region_code": "100000",
-    "body": "扎实推进碳达峰行动。",
-}
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
 @pytest.fixture
