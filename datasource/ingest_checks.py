@@ -215,7 +215,7 @@ def pairs_ok(
     """``func(a, b)`` per row, evaluated once per distinct (a, b) pair."""
     width = int(b_codes.max(initial=0)) + 1
     combined = a_codes.astype(np.int64) * width + b_codes
-    codes, uniques = pd.factorize(combined)
+    codes, _ = pd.factorize(combined)
     first = pd.Series(np.arange(len(combined))).groupby(codes).first().to_numpy()
     distinct = np.array([bool(func(a[i], b[i])) for i in first], dtype=bool)
     return distinct[codes]

@@ -56,13 +56,6 @@ INDICATOR_UNITS: dict[str, dict[str, float]] = {
         "tce": 1e-4,
     },
 }
-INDICATOR_STORED_UNITS = {
-    "gdp_current": "亿元",
-    "gdp_constant": "亿元",
-    "gdp_index": "上年=100",
-    "population": "万人",
-    "energy": "万吨标准煤",
-}
 
 
 def _indicator(text: str) -> str | None:
