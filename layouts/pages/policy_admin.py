@@ -91,8 +91,11 @@ def _label(text: str, for_id: str) -> html.Label:
     return html.Label(text, htmlFor=for_id, style={"color": theme.MUTED, "paddingTop": "6px"})
 
 
+_FIELD = {**STYLE["input"], "fontSize": "15px"}
+
+
 def _input(id_: str, **kwargs: Any) -> dcc.Input:
-    return dcc.Input(id=id_, className="form-control", style=STYLE["input"], **kwargs)
+    return dcc.Input(id=id_, className="form-control", style=_FIELD, **kwargs)
 
 
 def _form(lang: str) -> html.Div:
@@ -128,7 +131,7 @@ def _form(lang: str) -> html.Div:
             dcc.Textarea(
                 id=f["body"],
                 className="form-control",
-                style={**STYLE["input"], "width": "100%", "height": "9rem"},
+                style={**_FIELD, "width": "100%", "height": "9rem"},
             ),
         ),
     ]
