@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 
 from dashboard.api_format import FORMATS, ApiError, Table, error_response, respond
 from dashboard.config import Settings
@@ -120,6 +121,13 @@ def make_blueprint(*, sessions: sessionmaker[Session], settings: Settings) -> Bl
         log.error("database error on %s: %s", request.path, exc)
         return error_response(503, "database_unavailable", "the data pool cannot be read now")
 
+    @bp.errorhandler(Exception)
+    def _internal(exc: Exception) -> Response | HTTPException:
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("unhandled error on %s", request.path)
+        return error_response(500, "internal_error", "internal error; it has been logged")
+
     @bp.get("/forecast")
     def forecast_view() -> Response:
         region = _arg("region")
@@ -127,7 +135,8 @@ def make_blueprint(*, sessions: sessionmaker[Session], settings: Settings) -> Bl
             raise ApiError(400, "missing_parameter", "region is required", "region")
         if not REGION_RE.fullmatch(region):
             raise ApiError(400, "bad_parameter", "region must be a region code", "region")
-        metric = _arg("metric") or "co2e"
+        metric = _arg("metric")
+        metric = "co2e" if metric is None else metric
         if metric not in forecast.METRICS:
             raise ApiError(
                 400,
@@ -138,7 +147,8 @@ def make_blueprint(*, sessions: sessionmaker[Session], settings: Settings) -> Bl
         origin_text = _arg("origin")
         if origin_text is not None and not YEAR_RE.fullmatch(origin_text):
             raise ApiError(400, "bad_parameter", "origin must be a year such as 2023", "origin")
-        fmt = _arg("format") or "json"
+        fmt = _arg("format")
+        fmt = "json" if fmt is None else fmt
         if fmt not in FORMATS:
             raise ApiError(
                 400, "bad_parameter", f"format must be one of {', '.join(FORMATS)}", "format"

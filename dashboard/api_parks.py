@@ -2,9 +2,10 @@
 scores, weighted total and ranks, filtered by province, industry and park level) and
 ``GET /api/v1/parks/<code>`` (one park with its industry medians and strategies).
 
-JSON by default, ``format=csv|xlsx`` for a flat table; errors as
-``{"error": {"code", "message", "field"}}`` with 400 (bad parameter) or 404 (unknown region,
-industry or park). Ranks are within the filtered set; scores never depend on the filter.
+JSON by default, ``format=csv|xlsx`` for a flat table (the list only); errors as
+``{"error": {"code", "message", "field"}}`` with 400 (bad or unknown parameter), 404 (unknown
+region, industry or park), 503 (database) or 500 (a bug, logged). An empty parameter of the list
+is taken as absent. Ranks are within the filtered set; scores never depend on the filter.
 Wire it with ``register(server, sessions=..., settings=...)``.
 """
 
@@ -13,10 +14,12 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
 
 from dashboard.api_format import (
     FORMATS,
@@ -36,6 +39,8 @@ PROVINCE_RE = re.compile(r"[0-9]{2}0000")
 PARK_RE = re.compile(r"[0-9A-Za-z_-]{1,32}")
 PARK_LEVELS = ("national", "provincial")
 PARAMS = ("province", "industry", "park_level", "format")
+# not in a file name, nor (the first five) in an XLSX sheet name; ' may not end a sheet name
+UNSAFE_IN_NAME = re.compile(r"[\[\]:*?/\\'\"\x00-\x1f\x7f]")
 COLUMNS = [
     "rank",
     "code",
@@ -78,6 +83,17 @@ def _unknown_params() -> None:
             raise ApiError(
                 400, "bad_parameter", f"unknown parameter {name}; known: {', '.join(PARAMS)}", name
             )
+
+
+def _attachment(response: Response, name: str) -> Response:
+    """Name the CSV/XLSX file, which may be Chinese (an industry): an ASCII ``filename`` plus
+    RFC 6266's ``filename*``. A raw non-Latin-1 header is refused by the WSGI server (gunicorn
+    answers 500), so the name may not go into the header as is."""
+    fallback = re.sub(r"[^0-9A-Za-z._-]", "_", name)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    return response
 
 
 def park_json(p: pdi_store.ParkScore) -> dict[str, Any]:
@@ -143,12 +159,21 @@ def _list(sessions: sessionmaker[Session]) -> Response:
         "items": items,
     }
     stem = "-".join(["parks", *(x for x in (province, industry, level) if x)])
-    return respond(fmt, payload, Table(stem, COLUMNS, items))
+    stem = UNSAFE_IN_NAME.sub("_", stem)
+    response = respond(fmt, payload, Table(stem, COLUMNS, items))
+    return response if fmt == "json" else _attachment(response, f"{stem}.{fmt}")
 
 
 def _one(sessions: sessionmaker[Session], code: str) -> Response:
+    if request.args:
+        name = next(iter(request.args))
+        raise ApiError(
+            400, "bad_parameter", f"unknown parameter {name}; parks/<code> takes none", name
+        )
     if not PARK_RE.fullmatch(code):
-        raise ApiError(400, "bad_parameter", "park code must be 1 to 32 letters or digits", "code")
+        raise ApiError(
+            400, "bad_parameter", "park code must be 1 to 32 letters, digits, _ or -", "code"
+        )
     with sessions() as session:
         detail = pdi_store.park_detail(session, code)
     if detail is None:
@@ -177,6 +202,13 @@ def make_blueprint(*, sessions: sessionmaker[Session]) -> Blueprint:
     def _db_error(exc: SQLAlchemyError) -> Response:
         log.error("database error on %s: %s", request.path, exc)
         return error_response(503, "database_unavailable", "the data pool cannot be read now")
+
+    @bp.errorhandler(Exception)
+    def _internal(exc: Exception) -> Response | HTTPException:
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("unhandled error on %s", request.path)
+        return error_response(500, "internal_error", "internal error; it has been logged")
 
     @bp.get("/parks")
     def parks() -> Response:

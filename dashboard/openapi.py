@@ -1,20 +1,31 @@
 """The OpenAPI 3.0 document of the data service API, served at /api/v1/openapi.json.
 
-Built from the same constants the views validate with, so the patterns and enums cannot drift.
+It covers every route under /api/v1: the data pool (dashboard.api), the parks' PDI evaluation
+(dashboard.api_parks) and the forecasts (dashboard.api_forecast). The parks and forecast
+parameters are built from the constants those views validate with, so they cannot drift.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from dashboard import api_forecast, api_parks
+from dashboard.api_format import FORMATS
 from dashboard.config import Settings
-from datasource import queries, reference
+from datasource import forecast, pdi, queries, reference
 
 REGION_PATTERN = "^[0-9A-Za-z]{1,32}$"
 PERIOD_PATTERN = "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2]))?$"
 SECTOR_PATTERN = "^[1-5](\\.[0-9]{1,2}){0,3}$"
 FILE_NAME_PATTERN = "^[^/\\\\\\x00-\\x1f]{1,200}$"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REGIONS_CSV = "\ufeffcode,parent_code,level,name_zh\r\n340000,100000,province,安徽省\r\n"
+
+
+def _anchored(rx: re.Pattern[str]) -> str:
+    """A view's fullmatch regex as an OpenAPI (ECMA) pattern."""
+    return f"^{rx.pattern}$"
 
 
 def _ref(kind: str, name: str) -> dict[str, str]:
@@ -44,24 +55,30 @@ def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, 
 
 
 def _param(
-    name: str, description: str, schema: dict[str, Any], *, required: bool = False
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    *,
+    required: bool = False,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
-    return {
+    out = {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
         "schema": schema,
     }
+    if allow_empty:  # name= is taken as no value (the parks API does so)
+        out["allowEmptyValue"] = True
+    return out
 
 
-def _ok(schema_name: str, description: str, *, tables: bool = True) -> dict[str, Any]:
+def _ok(schema_name: str, description: str, *, csv_example: str | None) -> dict[str, Any]:
+    """A 200 answer: JSON, plus CSV and XLSX unless ``csv_example`` is None."""
     content: dict[str, Any] = {"application/json": {"schema": _ref("schemas", schema_name)}}
-    if tables:
-        content["text/csv"] = {
-            "schema": {"type": "string"},
-            "example": "\ufeffcode,parent_code,level,name_zh\r\n340000,100000,province,安徽省\r\n",
-        }
+    if csv_example is not None:
+        content["text/csv"] = {"schema": {"type": "string"}, "example": csv_example}
         content[XLSX] = {"schema": {"type": "string", "format": "binary"}}
     return {"description": description, "content": content}
 
@@ -74,8 +91,9 @@ def _get(
     *,
     errors: tuple[str, ...] = ("BadRequest", "NotFound"),
     tag: str = "data",
+    csv_example: str | None = REGIONS_CSV,
 ) -> dict[str, Any]:
-    responses: dict[str, Any] = {"200": _ok(schema_name, "the answer")}
+    responses: dict[str, Any] = {"200": _ok(schema_name, "the answer", csv_example=csv_example)}
     for name in errors:
         responses[_STATUS[name]] = _ref("responses", name)
     responses["405"] = _ref("responses", "MethodNotAllowed")
@@ -95,9 +113,274 @@ _STATUS = {
     "BadRequest": "400",
     "Unauthorized": "401",
     "NotFound": "404",
+    "ParksNotFound": "404",
+    "ParkNotFound": "404",
+    "ForecastNotFound": "404",
     "TooLarge": "413",
     "Rejected": "422",
 }
+
+
+def _format_param(*, allow_empty: bool = False) -> dict[str, Any]:
+    return _param(
+        "format",
+        "json (default), csv (UTF-8 with BOM, header row of field names) or xlsx "
+        "(one sheet, Chinese headers)",
+        {"type": "string", "enum": list(FORMATS), "default": "json"},
+        allow_empty=allow_empty,
+    )
+
+
+def _dimensions(description: str) -> dict[str, Any]:
+    """An object with a number for each PDI dimension (P, D, I)."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {d: {"type": "number"} for d in pdi.DIMENSIONS},
+        "required": list(pdi.DIMENSIONS),
+    }
+
+
+def _parks_schemas() -> dict[str, Any]:
+    score = {"type": "number", "minimum": 0, "maximum": pdi.SCORE_MAX}
+    rank = {"type": "integer", "minimum": 1}
+    dimension = _str(enum=list(pdi.DIMENSIONS))
+    park = {
+        "rank": {**rank, "description": "by total, within the answer's set"},
+        "code": _str(description="the park's region code (ingest allows up to 32 characters)"),
+        "name_zh": _str(),
+        "name_en": _str(),
+        "province_code": _str(
+            pattern="^([0-9]{2}0000)?$", description="from the county code; empty without one"
+        ),
+        "province_zh": _str(description="empty when the province is not in the pool"),
+        "county_code": _str(nullable=True, description="the park's parent region"),
+        "industry": _str(nullable=True, description="main industry"),
+        "park_level": _str(nullable=True, enum=[*api_parks.PARK_LEVELS, None]),
+        "lon": _num("degrees east"),
+        "lat": _num("degrees north"),
+        **{d: {**score, "description": pdi.DIMENSION_NAMES_EN[d]} for d in pdi.DIMENSIONS},
+        "total": {**score, "description": "weighted sum of P, D and I"},
+        **{f"rank_{d}": rank for d in pdi.DIMENSIONS},
+        "stage": _str(
+            enum=list(pdi.STAGES), description=f"mature when total >= {pdi.MATURE_TOTAL}"
+        ),
+        "weakest": {**dimension, "description": "lowest dimension; ties go to P, then D"},
+        "direct": {
+            "type": "array",
+            "description": "dimensions given as scores rather than computed from indicators",
+            "items": dimension,
+            "uniqueItems": True,
+        },
+    }
+    strategy = _obj(
+        {
+            "dimension": dimension,
+            "stage": _str(enum=list(pdi.STAGES)),
+            "text_zh": _str(),
+            "source": _str(),
+        }
+    )
+    median = {
+        "type": "object",
+        "description": "medians over the park's industry: P, D, I, total and each level-2 "
+        "indicator every peer has",
+        "properties": {k: {"type": "number"} for k in (*pdi.DIMENSIONS, "total")},
+        "required": [*pdi.DIMENSIONS, "total"],
+        "additionalProperties": {"type": "number"},
+    }
+    detail = {
+        **park,
+        "rank": {**rank, "description": "by total, within the park's industry"},
+        "level2": {
+            "type": "object",
+            "description": "level-2 indicator scores (0-5); null under a dimension given directly",
+            "additionalProperties": {"type": "number", "nullable": True},
+        },
+        "weights": _dimensions("first-level weights in force"),
+        "industry_median": median,
+        "industry_size": {"type": "integer", "minimum": 1},
+        "strategies": {"type": "array", "items": strategy},
+    }
+    return {
+        "Park": _obj(park),
+        "Parks": _obj(
+            {
+                "filters": _obj(
+                    {
+                        "province": _str(nullable=True),
+                        "industry": _str(nullable=True),
+                        "park_level": _str(nullable=True, enum=[*api_parks.PARK_LEVELS, None]),
+                    }
+                ),
+                "weights": _dimensions("first-level weights in force"),
+                "scale": {
+                    "type": "array",
+                    "description": "the score range",
+                    "items": {"type": "number"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "count": {"type": "integer", "minimum": 0},
+                "items": {"type": "array", "items": _ref("schemas", "Park")},
+            }
+        ),
+        "ParkDetail": _obj(detail),
+    }
+
+
+def _parks_paths() -> dict[str, Any]:
+    params = [
+        _param(
+            "province",
+            "only parks in this province (6-digit code ending 0000; 404 if unknown); "
+            "empty = no filter",
+            {"type": "string", "pattern": _anchored(api_parks.PROVINCE_RE), "example": "440000"},
+            allow_empty=True,
+        ),
+        _param(
+            "industry",
+            "only parks of this main industry (404 if no evaluated park has it); empty = no filter",
+            {"type": "string", "example": "电子信息"},
+            allow_empty=True,
+        ),
+        _param(
+            "park_level",
+            "only national or provincial parks; empty = no filter",
+            {"type": "string", "enum": list(api_parks.PARK_LEVELS)},
+            allow_empty=True,
+        ),
+        _format_param(allow_empty=True),
+    ]
+    code = {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "description": "the park's region code",
+        "schema": {"type": "string", "pattern": _anchored(api_parks.PARK_RE), "example": "P001"},
+    }
+    detail = _get(
+        "One park in detail",
+        "One evaluated park: its scores, ranks within its industry, level-2 scores, the "
+        "industry's medians and the suggested strategies (weakest dimension first). JSON "
+        "only; takes no query parameters (400 if given).",
+        [code],
+        "ParkDetail",
+        errors=("BadRequest", "ParkNotFound"),
+        tag="parks",
+        csv_example=None,
+    )
+    return {
+        "/api/v1/parks": {
+            "get": _get(
+                "The parks' PDI evaluation",
+                "Every evaluated park's performance (P), development (D) and impact (I) scores "
+                "(0-5), weighted total, ranks and stage, best total first. Ranks are within the "
+                "filtered set; scores never depend on the filter. Unknown parameters are a 400.",
+                params,
+                "Parks",
+                errors=("BadRequest", "ParksNotFound"),
+                tag="parks",
+                csv_example="\ufeff" + ",".join(api_parks.COLUMNS) + "\r\n"
+                "1,E1,园区E1,320000,江苏省,电子信息,national,2.94,1.84,3.65,2.752,3,2,1,mature,D\r\n",
+            )
+        },
+        "/api/v1/parks/{code}": {"get": detail},
+    }
+
+
+def _forecast_schemas() -> dict[str, Any]:
+    bound = {"type": "number", "description": "interval bound"}
+    row = _obj(
+        {
+            "year": {"type": "integer"},
+            "point": {"type": "number", "description": "point forecast"},
+            "lo80": bound,
+            "hi80": bound,
+            "lo95": bound,
+            "hi95": bound,
+            "actual": _num("what happened, where the year has data"),
+            "model": _str(enum=list(forecast.MODELS)),
+        }
+    )
+    return {
+        "Forecast": _obj(
+            {
+                "region_code": _str(),
+                "region_name_zh": _str(),
+                "region_name_en": _str(),
+                "metric": _str(enum=list(forecast.METRICS)),
+                "unit": _str(enum=[api_forecast.UNITS[m] for m in forecast.METRICS]),
+                "origin": {"type": "integer", "description": "last year of data used"},
+                "source": _str(
+                    enum=["stored", "computed"],
+                    description="stored by the background job, or computed for this request",
+                ),
+                "model": _str(
+                    nullable=True,
+                    enum=[*forecast.MODELS, None],
+                    description="null when no model could forecast the series",
+                ),
+                "data_version": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "data version of the stored parameters; null without any",
+                },
+                "intervals": {
+                    "type": "array",
+                    "description": "the prediction intervals given, in percent",
+                    "items": {"type": "integer", "enum": [80, 95]},
+                },
+                "history": {
+                    "type": "array",
+                    "description": "the region's yearly values up to origin",
+                    "items": _obj({"year": {"type": "integer"}, "value": _num()}),
+                },
+                "forecast": {"type": "array", "items": row},
+            }
+        )
+    }
+
+
+def _forecast_paths() -> dict[str, Any]:
+    params = [
+        _param(
+            "region",
+            "region code (administrative or park)",
+            {"type": "string", "pattern": _anchored(api_forecast.REGION_RE), "example": "340000"},
+            required=True,
+        ),
+        _param(
+            "metric",
+            "co2 (t), co2e (t CO2e, AR5 GWP-100) or intensity (t CO2 per 10^4 CNY)",
+            {"type": "string", "enum": list(forecast.METRICS), "default": "co2e"},
+        ),
+        _param(
+            "origin",
+            "forecast as of this year, from data up to it only (400 if after the latest year "
+            "with data); default: the latest year",
+            {"type": "string", "pattern": _anchored(api_forecast.YEAR_RE), "example": "2019"},
+        ),
+        _format_param(),
+    ]
+    return {
+        "/api/v1/forecast": {
+            "get": _get(
+                "A region's forecast",
+                "Yearly point forecasts with 80 % and 95 % intervals made from data up to "
+                "`origin`, with what actually happened where the year has passed. Stored "
+                "origins (the latest year and the one before) are read; any other is computed "
+                "for the one region. 404 when the region is unknown (not_found), the pool has no "
+                "yearly data (no_data) or the series is too short (no_forecast).",
+                params,
+                "Forecast",
+                errors=("BadRequest", "ForecastNotFound"),
+                tag="forecast",
+                csv_example="\ufeff" + ",".join(api_forecast.COLUMNS) + "\r\n"
+                "2025,146.41,140.2,152.9,137.0,156.5,,drift\r\n",
+            )
+        }
+    }
 
 
 def document(settings: Settings | None = None) -> dict[str, Any]:
@@ -105,12 +388,7 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or Settings()
     root = settings.root_region
     gwp_default = settings.gwp_set
-    fmt = _param(
-        "format",
-        "json (default), csv (UTF-8 with BOM, header row of field names) or xlsx "
-        "(one sheet, Chinese headers)",
-        {"type": "string", "enum": ["json", "csv", "xlsx"], "default": "json"},
-    )
+    fmt = _format_param()
     gwp = _param(
         "gwp",
         "GWP-100 set used for CO2e",
@@ -246,7 +524,8 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             "error": _obj(
                 {
                     "code": _str(
-                        description="machine-readable: bad_parameter, unknown_region, no_data, "
+                        description="machine-readable: bad_parameter, missing_parameter, "
+                        "unknown_region, unknown_industry, unknown_park, no_data, no_forecast, "
                         "not_found, method_not_allowed, unauthorized, missing_file, "
                         "payload_too_large, database_unavailable, internal_error"
                     ),
@@ -537,6 +816,7 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             }
         },
     }
+    paths |= _parks_paths() | _forecast_paths()
     return {
         "openapi": "3.0.3",
         "info": {
@@ -545,11 +825,14 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             "description": "Read the dual-carbon data pool and feed it new batches. Amounts are in "
             "tonnes (t of the gas; CO2e in t CO2e), intensity in t CO2 per 10^4 CNY (万元) of "
             "constant-price GDP, changes as fractions. Every GET answers JSON, or CSV / XLSX "
-            'with format=csv|xlsx. Every error is {"error": {"code", "message", "field"}}.',
+            "with format=csv|xlsx where it takes a format parameter. Every error is "
+            '{"error": {"code", "message", "field"}}.',
         },
         "servers": [{"url": "/"}],
         "tags": [
             {"name": "data", "description": "read the data pool"},
+            {"name": "parks", "description": "the parks' PDI evaluation"},
+            {"name": "forecast", "description": "forecasts with prediction intervals"},
             {"name": "admin", "description": "feed the data pool (admin token)"},
             {"name": "meta", "description": "health and this document"},
         ],
@@ -645,11 +928,22 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
                     }
                 ),
                 "IngestReport": report,
+                **_parks_schemas(),
+                **_forecast_schemas(),
             },
             "responses": {
                 "BadRequest": err("a malformed or unknown parameter (error.field names it)"),
                 "Unauthorized": err("no admin token, a wrong one, or HTTP ingest is off"),
                 "NotFound": err("unknown region (unknown_region) or no data (no_data)"),
+                "ParksNotFound": err(
+                    "unknown province (unknown_region) or no evaluated park in the industry "
+                    "(unknown_industry)"
+                ),
+                "ParkNotFound": err("no evaluated park with this code (unknown_park)"),
+                "ForecastNotFound": err(
+                    "unknown region (not_found), no yearly data (no_data) or too short a "
+                    "series up to origin (no_forecast)"
+                ),
                 "MethodNotAllowed": err("the path exists, the method does not"),
                 "TooLarge": err("the upload exceeds CARBONWALL_MAX_UPLOAD_MB; not read"),
                 "InternalError": err("a bug; logged, no traceback is shown"),
