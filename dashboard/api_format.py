@@ -10,10 +10,12 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import xlsxwriter
 from flask import Response
@@ -143,14 +145,12 @@ def csv_response(table: Table) -> Response:
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_cell(row.get(c)) for c in table.columns])
-    return Response(
+    response = Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{table.name}.csv"',
-        },
+        headers={"Content-Type": "text/csv; charset=utf-8"},
     )
+    return attachment(response, f"{table.name}.csv")
 
 
 def xlsx_response(table: Table) -> Response:
@@ -174,11 +174,7 @@ def xlsx_response(table: Table) -> Response:
                 sheet.write_string(r, col, str(value))
     sheet.freeze_panes(1, 0)
     book.close()
-    return Response(
-        buf.getvalue(),
-        mimetype=XLSX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{table.name}.xlsx"'},
-    )
+    return attachment(Response(buf.getvalue(), mimetype=XLSX_MIME), f"{table.name}.xlsx")
 
 
 def respond(fmt: str, payload: Any, table: Table) -> Response:
@@ -187,3 +183,14 @@ def respond(fmt: str, payload: Any, table: Table) -> Response:
     if fmt == "xlsx":
         return xlsx_response(table)
     return json_response(payload)
+
+
+def attachment(response: Response, name: str) -> Response:
+    """Name a downloaded file, which may be Chinese (an industry, a PDF's title): an ASCII
+    ``filename`` plus RFC 6266's ``filename*``. A raw non-Latin-1 header is refused by the WSGI
+    server (gunicorn answers 500), so the name may not go into the header as is."""
+    fallback = re.sub(r"[^0-9A-Za-z._-]", "_", name)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    return response

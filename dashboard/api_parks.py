@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,6 +24,7 @@ from dashboard.api_format import (
     FORMATS,
     ApiError,
     Table,
+    attachment,
     error_response,
     json_response,
     respond,
@@ -83,17 +83,6 @@ def _unknown_params() -> None:
             raise ApiError(
                 400, "bad_parameter", f"unknown parameter {name}; known: {', '.join(PARAMS)}", name
             )
-
-
-def _attachment(response: Response, name: str) -> Response:
-    """Name the CSV/XLSX file, which may be Chinese (an industry): an ASCII ``filename`` plus
-    RFC 6266's ``filename*``. A raw non-Latin-1 header is refused by the WSGI server (gunicorn
-    answers 500), so the name may not go into the header as is."""
-    fallback = re.sub(r"[^0-9A-Za-z._-]", "_", name)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    return response
 
 
 def park_json(p: pdi_store.ParkScore) -> dict[str, Any]:
@@ -161,7 +150,7 @@ def _list(sessions: sessionmaker[Session]) -> Response:
     stem = "-".join(["parks", *(x for x in (province, industry, level) if x)])
     stem = UNSAFE_IN_NAME.sub("_", stem)
     response = respond(fmt, payload, Table(stem, COLUMNS, items))
-    return response if fmt == "json" else _attachment(response, f"{stem}.{fmt}")
+    return response if fmt == "json" else attachment(response, f"{stem}.{fmt}")
 
 
 def _one(sessions: sessionmaker[Session], code: str) -> Response:

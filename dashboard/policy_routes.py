@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callbacks.policy import browser_session_id
 from dashboard import auth
+from dashboard.api_format import attachment
 from dashboard.config import Settings
 from datasource import policy
 from layouts import figures_policy
@@ -92,7 +93,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return {"error": "no PDF"}, 404
         name, data = found
         response = flask.Response(data, mimetype="application/pdf")
-        response.headers.set("Content-Disposition", "attachment", filename=name)
+        attachment(response, name)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -140,10 +141,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
         else:
             data, ext, mime = figures_policy.export_csv(s), "csv", "text/csv; charset=utf-8"
         response = flask.Response(data, mimetype=mime)
-        response.headers.set(
-            "Content-Disposition", "attachment", filename=figures_policy.export_name(s, ext)
-        )
-        return response
+        return attachment(response, figures_policy.export_name(s, ext))
 
     @bp.post("/login")
     def login():  # type: ignore[no-untyped-def]

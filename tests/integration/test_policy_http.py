@@ -119,7 +119,18 @@ def test_uploads_only_pdf_within_the_size_limit_with_a_safe_name(server):
     download = client.get(url)
     assert download.data == PDF
     assert download.headers["Content-Type"] == "application/pdf"
-    assert download.headers["Content-Disposition"] == "attachment; filename=passwd.pdf"
+    assert download.headers["Content-Disposition"] == (
+        "attachment; filename=\"passwd.pdf\"; filename*=UTF-8''passwd.pdf"
+    )
+    # a Chinese name travels as RFC 6266's filename*: the header stays Latin-1, which a WSGI
+    # server such as gunicorn demands (a raw Chinese header was a 500 there)
+    send(PDF, "碳达峰 方案.pdf")
+    header = client.get(url).headers["Content-Disposition"]
+    assert header == (
+        "attachment; filename=\"______.pdf\"; "
+        "filename*=UTF-8''%E7%A2%B3%E8%BE%BE%E5%B3%B0_%E6%96%B9%E6%A1%88.pdf"
+    )
+    header.encode("latin-1")
 
 
 def test_catalogue_import_over_http_reports_rows_and_is_all_or_nothing(server):
