@@ -556,6 +556,11 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             "unchanged": {"type": "integer"},
             "problems": {"type": "array", "items": problem},
             "data_version": {"type": "integer", "nullable": True},
+            "ignored_columns": {
+                "type": "array",
+                "items": _str(),
+                "description": "headers of the file that nothing reads, as written in it",
+            },
         },
         "required": ["ok", "problems"],
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from datasource.ingest_checks import Context, ParkChecker
-from datasource.ingest_validate import validate
+from datasource.ingest_validate import ignored_columns, validate
 from datasource.ingest_write import current_version, known_regions, record_rejection, write
 from datasource.readers import KIND_NAMES_ZH, Problem, Table, read_bytes
 
@@ -52,6 +52,7 @@ class IngestReport:
     problem_count: int = 0  # all problems; ``problems`` lists at most MAX_LISTED_PROBLEMS
     encoding: str | None = None
     dry_run: bool = False
+    ignored_columns: list[str] = field(default_factory=list)  # headers nothing reads
 
     def render(self) -> str:
         kind = (
@@ -67,7 +68,7 @@ class IngestReport:
             rest = self.problem_count - len(self.problems)
             if rest > 0:
                 body.append(f"…… 另有 {rest} 个问题未列出 ({rest} more problems not listed)")
-            return "\n".join(head + body)
+            return "\n".join(head + body + self._ignored())
         verb = {
             "accepted": "导入成功 (accepted)",
             "unchanged": "数据无变化 (unchanged)",
@@ -78,7 +79,18 @@ class IngestReport:
             f"未变 unchanged {self.unchanged}"
         )
         batch = f"批次 batch {self.batch_id}, " if self.batch_id is not None else ""
-        return f"{verb}: {self.file_name} [{kind}]\n{counts}\n{batch}数据版本 data version {self.data_version}"  # noqa: E501
+        lines = [
+            f"{verb}: {self.file_name} [{kind}]",
+            counts,
+            f"{batch}数据版本 data version {self.data_version}",
+        ]
+        return "\n".join(lines + self._ignored())
+
+    def _ignored(self) -> list[str]:
+        if not self.ignored_columns:
+            return []
+        names = ", ".join(self.ignored_columns)
+        return [f"已忽略的列, 未导入 (ignored columns, not loaded): {names}"]
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -187,6 +199,7 @@ def _ingest_table(
         "file_name": file_name,
         "encoding": table.encoding,
         "dry_run": dry_run,
+        "ignored_columns": ignored_columns(table, kind),
     }
     if probs.count or staged is None:
         listed = probs.listed()

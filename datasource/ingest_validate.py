@@ -58,3 +58,14 @@ def validate(
         return kind, None, probs
     staged = _VALIDATORS[kind](table, ctx, probs)
     return kind, staged, probs
+
+
+def ignored_columns(table: Table, kind: str | None) -> list[str]:
+    """Headers of the file that nothing reads (as written in the file): columns no alias
+    matches, and known columns this kind does not use (a 人口 column in an emissions file)."""
+    if kind not in COLUMNS:
+        return list(table.unknown_headers)
+    required, optional = COLUMNS[kind]
+    used = set(required) | set(optional)
+    unused = [table.original_headers.get(c, c) for c in table.frame.columns if c not in used]
+    return [*table.unknown_headers, *unused]

@@ -99,6 +99,7 @@ class Table:
     sheet: str | None = None
     problems: list[Problem] = field(default_factory=list)
     original_headers: dict[str, str] = field(default_factory=dict)
+    unknown_headers: list[str] = field(default_factory=list)  # columns no alias matches
 
 
 def canonical_column(header: object) -> str | None:
@@ -315,9 +316,12 @@ def _finish(
     renamed: dict[str, str] = {}
     seen: dict[str, str] = {}
     keep: list[str] = []
+    unknown: list[str] = []
     for col in frame.columns:
         canon = canonical_column(col)
         if canon is None:
+            if str(col).strip() and not str(col).startswith("Unnamed: "):
+                unknown.append(str(col).strip())
             continue
         if canon in seen:
             problems.append(
@@ -336,4 +340,5 @@ def _finish(
             filled |= frame[col].astype(str).str.strip().to_numpy() != ""
         frame = frame[filled].reset_index(drop=True)
         lines = lines[filled]
-    return Table(frame, lines, encoding, sheet, problems, {v: k for k, v in renamed.items()})
+    originals = {v: k for k, v in renamed.items()}
+    return Table(frame, lines, encoding, sheet, problems, originals, unknown)

@@ -261,3 +261,27 @@ def test_kind_given_explicitly_checks_its_columns(regions):
     assert [p.render() for p in report.problems] == [
         "第 1 行 [indicator]: 缺少列 (missing column) indicator"
     ]
+
+
+def test_columns_nothing_reads_are_named_in_the_report(regions, tmp_path):
+    """An extra 备注 column, or a known column this kind does not use, is loaded nowhere: the
+    report names it (as written in the file) instead of dropping it without a word."""
+    path = tmp_path / "extra.csv"
+    path.write_text(
+        "地区代码,年份,排放源代码,气体,排放量,单位,备注,人口\n"
+        "340102,2019,1.1.1.1,CO2,12.5,万吨,核算口径见附件,95\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(regions, path)
+    assert report.ok, report.render()
+    assert report.ignored_columns == ["备注", "人口"]
+    assert report.render().splitlines()[-1] == (
+        "已忽略的列, 未导入 (ignored columns, not loaded): 备注, 人口"
+    )
+    assert emission(regions, "340102", "2019", "1.1.1.1", "CO2") == 125_000.0
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "地区代码,年份,排放源代码,气体,排放量,单位\n340102,2020,1.1.1.1,CO2,1,万吨\n",
+        encoding="utf-8",
+    )
+    assert ingest_file(regions, plain).ignored_columns == []
