@@ -73,7 +73,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
             items = [(figures_analysis.gas_name(g.gas, lang), g.co2e) for g in gases]
             by_gas = figures_analysis.bars_by_region(items, colour=colour, lang=lang)
         else:
-            by_gas = figures.gas_composition(gases, lang=lang)
+            by_gas = figures.gas_composition(gases, lang=lang, wan=True)  # 万吨, as the page
         unit = "10k t CO₂e" if lang == "en" else "万吨CO₂e"
         title = f"{name} · {year} · {inventory.tab_name(sector, lang)} {fmt_wan(total)} {unit}"
         return (

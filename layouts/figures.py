@@ -330,10 +330,31 @@ def dashes_lines(geojson: dict) -> list[list[tuple[float, float]]]:
 # --------------------------------------------------------------------------- gases
 
 
+WAN_CO2E = ("万吨CO₂e", "10k t CO₂e")
+
+
+def _wan_parts(tonnes: float, lang: str) -> tuple[str, str]:
+    """(number, unit) of a mass in 万吨CO₂e, two decimals (the analysis pages' format)."""
+    return f"{tonnes / 1e4:,.2f}".replace("-", "−"), WAN_CO2E[1 if lang == "en" else 0]
+
+
+def _mass_text(tonnes: float, lang: str, wan: bool) -> str:
+    return " ".join(_wan_parts(tonnes, lang)) if wan else i18n.mass(tonnes, lang)
+
+
 def gas_composition(
-    rows: Sequence[Any], *, lang: str = "zh", scale: float = 1.0, uirevision: str | None = None
+    rows: Sequence[Any],
+    *,
+    lang: str = "zh",
+    scale: float = 1.0,
+    uirevision: str | None = None,
+    wan: bool = False,
 ) -> go.Figure:
-    """The six gases as shares of gross CO2e: a ring with the share in each legend entry."""
+    """The six gases as shares of gross CO2e: a ring with the share in each legend entry.
+
+    The total in the middle and the hover masses switch to 亿吨 from 10^8 t (the wall's
+    panel); `wan=True` keeps them in 万吨CO₂e with two decimals, as the analysis pages
+    print every mass."""
     present = [r for r in rows if r.co2e is not None and r.co2e > 0]
     if not present:
         return empty(t("no_data", lang), scale=scale)
@@ -357,11 +378,11 @@ def gas_composition(
             ),
             textinfo="none",
             hovertemplate="%{label}<br>%{customdata}<extra></extra>",
-            customdata=[i18n.mass(r.co2e, lang) for r in present],
+            customdata=[_mass_text(r.co2e, lang, wan) for r in present],
             domain=dict(x=[0.0, 0.5]),
         )
     ]
-    number, unit = i18n.mass_parts(total, lang)
+    number, unit = _wan_parts(total, lang) if wan else i18n.mass_parts(total, lang)
     note = dict(
         text=f"<b>{number}</b><br>{unit}",
         x=0.25,

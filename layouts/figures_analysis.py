@@ -13,7 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from layouts import theme
-from layouts.figures import GAS_NAMES_EN, GAS_ORDER, SECTOR_SHORT, empty
+from layouts.figures import GAS_NAMES_EN, GAS_ORDER, SECTOR_SHORT, WAN_CO2E, empty
 
 # distinct line colours for compared regions, taken from the wall's palette
 PALETTE = list(
@@ -39,7 +39,7 @@ GAS_NAMES_ZH = {
     "PFCs": "全氟化碳",
     "SF6": "六氟化硫",
 }
-UNIT_WAN = ("万吨CO₂e", "10k t CO₂e")
+UNIT_WAN = WAN_CO2E
 UNIT_INTENSITY = ("吨/万元", "t/10k CNY")
 NO_DATA = ("暂无数据", "No data")
 

@@ -318,6 +318,20 @@ def test_gas_composition_shares_in_legend_and_total_in_the_middle():
     assert list(en.data[0].labels) == ["CO₂ 90.0%", "CH₄ 10.0%"]
 
 
+def test_gas_ring_of_the_sector_page_keeps_wan_tonnes_where_the_wall_switches_to_yi():
+    rows = [
+        Row(gas="CO2", name_zh="二氧化碳", co2e=1.08e9),
+        Row(gas="CH4", name_zh="甲烷", co2e=1.2e8),
+    ]
+    wall = figures.gas_composition(rows)
+    assert wall.layout.annotations[0].text == "<b>12.00</b><br>亿吨"
+    page = figures.gas_composition(rows, wan=True)
+    assert page.layout.annotations[0].text == "<b>120,000.00</b><br>万吨CO₂e"
+    assert list(page.data[0].customdata) == ["108,000.00 万吨CO₂e", "12,000.00 万吨CO₂e"]
+    en = figures.gas_composition(rows, lang="en", wan=True)
+    assert en.layout.annotations[0].text == "<b>120,000.00</b><br>10k t CO₂e"
+
+
 def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
     rows = [sector("2024", c, v) for c, v in (("1", 1.2e9), ("4", -2e8))]
     fig = figures.sector_trend(rows)
