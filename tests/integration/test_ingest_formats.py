@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from test_ingest_rules import EXAMPLES, REGIONS, pool_state, run_cli, xlsx_bytes
 
 from datasource.ingest import ingest_bytes, ingest_file, ingest_frame
 from datasource.models import (
@@ -19,7 +20,6 @@ from datasource.models import (
     ValueChange,
 )
 from datasource.schema import load_regions
-from tests.integration.test_ingest_rules import EXAMPLES, REGIONS, pool_state, run_cli, xlsx_bytes
 
 
 @pytest.fixture
