@@ -9,13 +9,14 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callbacks.analysis import lang_of, register_pickers, url_outputs, url_values
-from datasource import analysis, queries
+from datasource import analysis, policy, queries
 from layouts import export, figures_analysis
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
 from layouts.pages import regions as page
 
 P = page.PAGE
+POLICY_MARKS = 40  # the newest policies in force, drawn on the history chart
 
 
 def default_compare(session: Session, code: str, n: int = 4) -> list[str]:
@@ -72,9 +73,10 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         with sessions() as session:
             info = queries.region(session, code)
             rows = queries.series(session, region_code=code, gwp_set=gwp)
+            marks = policy.policies_for_region(session, code, limit=POLICY_MARKS)
         name = info.name(lang) if info else code
         title = f"{name}: history" if lang == "en" else f"{name} 排放量与强度历史变化"
-        return figures_analysis.history(rows, lang=lang), title
+        return figures_analysis.history(rows, policies=marks, lang=lang), title
 
     @app.callback(
         Output(ids.RANK_GRAPH, "figure"),

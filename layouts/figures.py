@@ -138,7 +138,7 @@ def sector_trend(
         }
     )
     marks = [m for m in policies if years[0] <= year_fraction(m.issued_on) <= years[-1] + 1]
-    shapes, notes = _policy_marks(marks, lang, scale)
+    shapes, notes = policy_marks(marks, lang, scale)
     layout = _layout(
         scale,
         uirevision,
@@ -200,7 +200,7 @@ def cluster_policies(marks: Sequence[Any], *, within: float = POLICY_CLUSTER_YEA
     return groups
 
 
-def _policy_marks(
+def policy_marks(
     marks: Sequence[Any], lang: str, scale: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A thin dotted line per group of policies and a small ▼ (with the count when several)

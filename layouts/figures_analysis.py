@@ -13,7 +13,15 @@ from typing import Any
 import plotly.graph_objects as go
 
 from layouts import theme
-from layouts.figures import GAS_NAMES_EN, GAS_ORDER, SECTOR_SHORT, WAN_CO2E, empty
+from layouts.figures import (
+    GAS_NAMES_EN,
+    GAS_ORDER,
+    SECTOR_SHORT,
+    WAN_CO2E,
+    empty,
+    policy_marks,
+    year_fraction,
+)
 
 # distinct line colours for compared regions, taken from the wall's palette
 PALETTE = list(
@@ -127,11 +135,14 @@ def compare_lines(
     )
 
 
-def history(rows: Sequence[Any], *, lang: str = "zh") -> go.Figure:
-    """One region's history: emissions as bars (万吨CO₂e, left), intensity as a line (right)."""
+def history(rows: Sequence[Any], *, policies: Sequence[Any] = (), lang: str = "zh") -> go.Figure:
+    """One region's history: emissions as bars (万吨CO₂e, left), intensity as a line (right),
+    and the policies in force for the region (datasource.policy.PolicyMark) as dotted markers
+    at their dates, their titles on hover, as on the wall's trend."""
     if not rows:
         return empty(_t(NO_DATA, lang))
-    x = [r.period for r in rows]
+    yearly = all(str(r.period).isdigit() and len(str(r.period)) == 4 for r in rows)
+    x: list[Any] = [int(r.period) for r in rows] if yearly else [r.period for r in rows]
     emissions = ("排放量", "Emissions")
     intensity = ("碳排放强度", "Carbon intensity")
     data = [
@@ -155,10 +166,22 @@ def history(rows: Sequence[Any], *, lang: str = "zh") -> go.Figure:
             "hovertemplate": "%{y:,.3f}<extra></extra>",
         },
     ]
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    if yearly:  # a bar stands on its year, so a policy of mid-2021 falls between 2021 and 2022
+        within = [m for m in policies if x[0] <= year_fraction(m.issued_on) < x[-1] + 1]
+        shapes, notes = policy_marks(within, lang, 1.0)
+        for item in (*shapes, *notes):
+            for key in ("x", "x0", "x1"):
+                if key in item:
+                    item[key] = round(item[key] - 0.5, 3)
+    xaxis: dict[str, Any] = {"type": "category"}
+    if yearly:  # numeric, so a policy can stand at its date between two years' bars
+        xaxis = {"tickformat": "d", "hoverformat": "d", "range": [x[0] - 0.6, x[-1] + 0.6]}
     return _figure(
         data,
         _layout(
-            xaxis={"type": "category"},
+            xaxis=xaxis,
             yaxis={"title": {"text": _t(UNIT_WAN, lang)}, "rangemode": "tozero", **WAN_TICKS},
             yaxis2={
                 "title": {"text": _t(UNIT_INTENSITY, lang)},
@@ -170,6 +193,8 @@ def history(rows: Sequence[Any], *, lang: str = "zh") -> go.Figure:
                 "nticks": 6,
                 "tickformat": ".2f",
             },
+            shapes=shapes,
+            annotations=notes,
         ),
     )
 

@@ -10,7 +10,7 @@ from dash.testing.wait import until
 from sqlalchemy.orm import Session
 from test_analysis_pool import start_page
 
-from datasource import demo, queries, rollup
+from datasource import demo, demo_policy, policy, queries, rollup
 from datasource.engine import make_engine
 from datasource.schema import load_regions, migrate
 from layouts import ids_analysis as ids
@@ -30,6 +30,8 @@ def demo_engine(tmp_path_factory):
     with Session(engine) as session, session.begin():
         load_regions(session, geo_regions())
     demo.generate(engine, scale="province", province="340000", park_point=representative_point)
+    with Session(engine) as session, session.begin():
+        demo_policy.load_demo(session)
     rollup.rebuild(engine)
     yield engine
     engine.dispose()
@@ -62,6 +64,17 @@ def test_demo001_regions_page(dash_duo, tmp_path, demo_engine):
         "return document.querySelectorAll('.ag-center-cols-container .ag-row').length;"
     )
     assert rows == len(cities) == 16
+    # the policies in force for Anhui stand on its history as ▼ markers at their dates
+    with Session(demo_engine) as s:
+        marks = policy.policies_for_region(s, "340000", limit=40)
+    years = [m.issued_on.year for m in marks if 2005 <= m.issued_on.year <= 2024]
+    assert years, "the demo library has policies for Anhui"
+    notes = driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
+        f"#{ids.HISTORY_GRAPH} .annotation-text",
+    )
+    markers = [n for n in notes if n.startswith("▼")]
+    assert markers and sum(int(n[1:] or 1) for n in markers) == len(years)
     shoot(dash_duo, "analysis-regions")
     assert dash_duo.get_logs() == []
 

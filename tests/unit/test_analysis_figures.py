@@ -74,6 +74,36 @@ def test_history_bars_emissions_and_intensity_on_a_second_axis_coloured_by_flag(
     assert line.yaxis == "y2" and list(line.y) == [0.3, 0.33]
     assert list(line.marker.color) == [fa.FLAG_COLOURS["none"], fa.FLAG_COLOURS["rose"]]
     assert fig.layout.yaxis2.overlaying == "y"
+    assert list(bars.x) == [2021, 2022] and list(fig.layout.xaxis.range) == [2020.4, 2022.6]
+
+
+def test_history_marks_the_policies_in_force_inside_their_year():
+    from datetime import date
+
+    def mark(day, title, level="national", doc_id=1):
+        return Row(
+            issued_on=day,
+            title=title,
+            doc_no=None,
+            agency="国务院",
+            document_id=doc_id,
+            level=level,
+        )
+
+    rows = [summary("2020", 2e6, 0.3), summary("2021", 3e6, 0.33), summary("2022", 3e6, 0.31)]
+    policies = [
+        mark(date(2021, 10, 24), "2030年前碳达峰行动方案", doc_id=2),
+        mark(date(2019, 3, 1), "早于图表的文件", doc_id=3),  # before the chart: left out
+        mark(date(2023, 1, 1), "晚于图表的文件", doc_id=4),  # after it: left out
+    ]
+    fig = fa.history(rows, policies=policies)
+    assert len(fig.layout.shapes) == 1
+    # the 2021 bar spans 2020.5-2021.5; 24 October is 81.1 % through the year
+    assert fig.layout.shapes[0].x0 == pytest.approx(2021.311, abs=1e-3)
+    note = fig.layout.annotations[0]
+    assert note.text == "▼" and "2030年前碳达峰行动方案" in note.hovertext
+    monthly = fa.history([summary("2021-01", 1e6, 0.3)], policies=policies)
+    assert monthly.layout.shapes == () and monthly.layout.xaxis.type == "category"
 
 
 def test_ranking_bars_per_metric_and_regions_without_a_value_left_out():
