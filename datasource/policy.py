@@ -8,8 +8,10 @@ Search (see ``search``): both backends index trigrams, so any Chinese substring 
 more characters is found without word segmentation. SQLite matches such terms in the FTS5
 ``policy_fts`` table and ranks by bm25; terms of one or two characters cannot be trigram-matched
 and fall back to ``LIKE`` on the document table (a scan, fine for a library of tens of
-thousands). PostgreSQL matches every term with ``ILIKE`` (served by the pg_trgm GIN indexes)
-and ranks with the same field weights plus ``similarity(title, query)``.
+thousands). PostgreSQL matches every term with ``LIKE`` (``ILIKE`` for terms with letters
+that have case) on one text joining the four fields, which a single pg_trgm GIN expression
+index serves (migration 0031_policy_search; shorter terms scan, as on SQLite), and ranks
+with the same field weights plus ``similarity(title, query)``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import (
@@ -109,6 +111,22 @@ def month_of(moment: datetime) -> str:
 # --------------------------------------------------------------------------- documents
 
 
+def _as_json(row: Document | Hit) -> dict[str, object]:
+    """A document or a search hit as JSON, its fields in declaration order: dates and times as
+    ISO strings, tags as a list, the score rounded to 4 places."""
+    out: dict[str, object] = {}
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if isinstance(value, date):  # a datetime is a date too
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, float):
+            value = round(value, 4)
+        out[f.name] = value
+    return out
+
+
 @dataclass(frozen=True)
 class Document:
     id: int
@@ -129,24 +147,7 @@ class Document:
     updated_by: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "doc_no": self.doc_no,
-            "agency": self.agency,
-            "issued_on": self.issued_on.isoformat(),
-            "level": self.level,
-            "category": self.category,
-            "region_code": self.region_code,
-            "tags": list(self.tags),
-            "body": self.body,
-            "hidden": self.hidden,
-            "pdf_name": self.pdf_name,
-            "pdf_size": self.pdf_size,
-            "views": self.views,
-            "updated_at": self.updated_at.isoformat(),
-            "updated_by": self.updated_by,
-        }
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -483,19 +484,7 @@ class Hit:
     snippet: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "doc_no": self.doc_no,
-            "agency": self.agency,
-            "issued_on": self.issued_on.isoformat(),
-            "level": self.level,
-            "category": self.category,
-            "region_code": self.region_code,
-            "hidden": self.hidden,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-        }
+        return _as_json(self)
 
 
 @dataclass(frozen=True)
@@ -517,17 +506,46 @@ def _like_pattern(term: str) -> str:
 
 def _contains(column: ColumnElement, term: str, pg: bool) -> ColumnElement[bool]:
     pattern = _like_pattern(term)
-    # SQLite's LIKE is already case-insensitive for ASCII; ilike would wrap lower() around it
-    return column.ilike(pattern, escape="\\") if pg else column.like(pattern, escape="\\")
+    # SQLite's LIKE is already case-insensitive for ASCII; ilike would wrap lower() around it.
+    # PostgreSQL's ILIKE lowercases the whole text of every row it tests, which doubled the
+    # cost of a match; a term without letters that have case (most Chinese queries) finds the
+    # same rows with LIKE, which the trigram index serves as well.
+    if pg and not term.lower() == term == term.upper():
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")
+
+
+def _search_text() -> ColumnElement[str]:
+    """PostgreSQL: the one text every term is matched against, title, 文号, tags and body
+    joined by spaces. Migration 0031_policy_search indexes exactly this expression with
+    pg_trgm; the planner uses an expression index only for an identical expression, so the two
+    change together. A term never holds a space (split_terms), so the text contains a term
+    exactly when one of the fields does."""
+    space, empty = literal_column("' '"), literal_column("''")
+    return (
+        func.coalesce(D.title, empty)
+        + space
+        + func.coalesce(D.doc_no, empty)
+        + space
+        + D.tags
+        + space
+        + D.body
+    )
 
 
 def _like_match(terms: Iterable[str], pg: bool) -> tuple[list[ColumnElement[bool]], ColumnElement]:
+    """One condition per term (some field contains it) and the field-weighted score.
+
+    On PostgreSQL the condition is on ``_search_text()``, which one trigram index serves (an OR
+    over per-column indexes was planned as a sequential scan). The score still tests each
+    field; it is in the SELECT list, so only matched rows compute it.
+    """
     conds, score = [], literal(0.0)
     for term in terms:
-        # bare columns (no coalesce), so the trigram GIN indexes serve the match; a NULL
-        # 文号 makes its OR branch NULL, which neither matches nor scores
+        # bare columns (no coalesce) in the score; a NULL 文号 makes its branch NULL, which
+        # neither matches nor scores
         hits = {name: _contains(getattr(D, name), term, pg) for name in _WEIGHTS}
-        conds.append(or_(*hits.values()))
+        conds.append(_contains(_search_text(), term, pg) if pg else or_(*hits.values()))
         for name, hit in hits.items():
             score = score + case((hit, float(_WEIGHTS[name])), else_=0.0)
     return conds, score
@@ -645,24 +663,39 @@ def search(
     )
     base = select(D.id).where(*conds)
     base, score = _apply_text_search(session, base, terms)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    offset = max(0, offset)
+    columns = [
+        D.title,
+        D.doc_no,
+        D.agency,
+        D.issued_on,
+        D.level,
+        D.category,
+        D.region_code,
+        D.hidden,
+        D.body,
+        score.label("score"),
+    ]
+    # PostgreSQL re-reads (and decompresses) every matched body for the score, so the total
+    # rides along as a window count instead of a second pass. SQLite's FTS5 match is cheap
+    # and a window there holds every matched row with its body: twice as slow for indexed
+    # terms on 20,000 documents, so SQLite keeps its separate COUNT (bench/bench_policy.py).
+    windowed = session.get_bind().dialect.name == "postgresql"
+    if windowed:
+        columns.append(func.count().over().label("total"))
     stmt = (
-        base.add_columns(
-            D.title,
-            D.doc_no,
-            D.agency,
-            D.issued_on,
-            D.level,
-            D.category,
-            D.region_code,
-            D.hidden,
-            D.body,
-            score.label("score"),
-        )
+        base.add_columns(*columns)
         .order_by(literal_column("score").desc(), D.issued_on.desc(), D.id.desc())
         .limit(max(1, min(limit, 200)))
-        .offset(max(0, offset))
+        .offset(offset)
     )
+    rows = session.execute(stmt).all()
+    if windowed and rows:
+        total = rows[0].total
+    elif windowed and not offset:
+        total = 0
+    else:  # SQLite, or a page past the last one, which carries no window count
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     hits = tuple(
         Hit(
             r.id,
@@ -677,7 +710,7 @@ def search(
             float(r.score or 0.0),
             snippet(r.body, terms),
         )
-        for r in session.execute(stmt)
+        for r in rows
     )
     return SearchPage(int(total), hits, terms)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from datasource import policy
 from datasource.models_policy import PolicyAudit, PolicyDocument, PolicyView
@@ -152,6 +152,164 @@ def test_hidden_documents_are_not_found(sessions, ids):
 def test_search_escapes_like_wildcards(sessions, ids):
     assert _titles(sessions, q="%") == []
     assert _titles(sessions, q="_") == []
+
+
+def _gin_indexes(engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+                    "'policy_document' AND schemaname = current_schema() AND indexdef LIKE "
+                    "'%USING gin%' ORDER BY indexname"
+                )
+            ).all()
+        )
+
+
+def _migrate_to(engine, revision: str, *, down: bool) -> None:
+    from alembic import command
+
+    from datasource.schema import alembic_config
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+def test_migration_gives_postgresql_one_trigram_index_on_the_search_text(engine, sessions, ids):
+    if engine.dialect.name == "sqlite":  # SQLite keeps its FTS5 table (0030_policy)
+        with engine.connect() as conn:
+            kind = conn.scalar(text("SELECT type FROM sqlite_master WHERE name = 'policy_fts'"))
+        assert kind == "table"
+        return
+    indexes = _gin_indexes(engine)
+    assert list(indexes) == ["ix_policy_document_search_trgm"]
+    assert indexes["ix_policy_document_search_trgm"].endswith(
+        "USING gin (((((((((COALESCE(title, ''::character varying))::text || ' '::text) || "
+        "(COALESCE(doc_no, ''::character varying))::text) || ' '::text) || (tags)::text) || "
+        "' '::text) || body)) public.gin_trgm_ops)"
+    )
+    # down to 0030_policy brings back its four per-column indexes; up again replaces them
+    _migrate_to(engine, "0030_policy", down=True)
+    assert list(_gin_indexes(engine)) == [
+        "ix_policy_document_body_trgm",
+        "ix_policy_document_doc_no_trgm",
+        "ix_policy_document_tags_trgm",
+        "ix_policy_document_title_trgm",
+    ]
+    assert _titles(sessions, q="石化化工") == ["工业领域碳达峰实施方案"]
+    _migrate_to(engine, "heads", down=False)
+    assert list(_gin_indexes(engine)) == ["ix_policy_document_search_trgm"]
+    assert _titles(sessions, q="石化化工") == ["工业领域碳达峰实施方案"]
+
+
+def test_postgresql_search_is_served_by_the_trigram_index(engine, sessions, ids):
+    """The WHERE must be the index's expression exactly, or the planner cannot use it. The
+    table is tiny, so sequential scans are switched off to see what the index can serve."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite searches its FTS5 table")
+    executed = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        executed.append((statement, parameters))
+
+    plans = {}
+    for q in ("碳达峰", "领域碳达峰 行动", "CCUS"):
+        executed.clear()
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            with sessions() as s:
+                policy.search(s, q=q)
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        statement, parameters = next((st, p) for st, p in executed if "ORDER BY" in st)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plans[q] = "\n".join(
+                r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+            )
+    for q, plan in plans.items():
+        assert "Bitmap Index Scan on ix_policy_document_search_trgm" in plan, (q, plan)
+    assert "~~*" not in plans["碳达峰"]  # no letters with case: LIKE, no lower() per row
+    assert "~~*" in plans["CCUS"]
+
+
+def test_search_results_ranking_and_paging_on_the_search_text(sessions, ids):
+    with sessions() as s, s.begin():
+        policy.create_document(
+            s,
+            {
+                **DOCS[4],
+                "title": "CCUS技术发展路线图",
+                "category": "低碳技术",
+                "tags": "碳捕集,示范",
+                "body": "二氧化碳捕集利用与封存。",
+            },
+            actor="a",
+        )
+    # a title match (10) outranks tags (3) and body (1) matches; then newest
+    assert _titles(sessions, q="示范") == ["CCUS技术发展路线图", "合肥市碳达峰实施方案"]
+    # letters match in either case; a term never spans two fields (title end + 文号 start)
+    assert _titles(sessions, q="ccus") == ["CCUS技术发展路线图"]
+    assert _titles(sessions, q="方案国发") == []
+    assert _titles(sessions, q="号 合肥") == ["合肥市碳达峰实施方案"]
+    assert _titles(sessions, q="捕集", category="低碳技术", date_from=date(2024, 1, 1)) == [
+        "CCUS技术发展路线图"
+    ]
+    assert _titles(sessions, q="碳", level="municipal") == ["合肥市碳达峰实施方案"]
+    with sessions() as s:
+        pages = [policy.search(s, q="碳达峰", limit=3, offset=o) for o in (0, 3, 9)]
+        assert [(p.total, [h.title for h in p.hits]) for p in pages] == [
+            (4, ["2030年前碳达峰行动方案", "合肥市碳达峰实施方案", "安徽省碳达峰实施方案"]),
+            (4, ["工业领域碳达峰实施方案"]),
+            (4, []),
+        ]
+        assert policy.search(s, q="量子纠缠").total == 0
+
+
+def test_documents_and_hits_as_json():
+    when = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    doc = policy.Document(
+        7, "标题", None, "国务院", date(2021, 10, 24), "national", "政策法规", "100000",
+        ("碳达峰", "行动方案"), "正文", False, "a.pdf", 123, 4, when, "alice",
+    )  # fmt: skip
+    hit = policy.Hit(
+        7, "标题", "国发〔2021〕23号", "国务院", date(2021, 10, 24), "national", "政策法规",
+        "100000", True, 13.123456, "…正文…",
+    )  # fmt: skip
+    assert list(doc.as_json().items()) == [
+        ("id", 7),
+        ("title", "标题"),
+        ("doc_no", None),
+        ("agency", "国务院"),
+        ("issued_on", "2021-10-24"),
+        ("level", "national"),
+        ("category", "政策法规"),
+        ("region_code", "100000"),
+        ("tags", ["碳达峰", "行动方案"]),
+        ("body", "正文"),
+        ("hidden", False),
+        ("pdf_name", "a.pdf"),
+        ("pdf_size", 123),
+        ("views", 4),
+        ("updated_at", "2026-03-10T08:00:00+00:00"),
+        ("updated_by", "alice"),
+    ]
+    assert list(hit.as_json().items()) == [
+        ("id", 7),
+        ("title", "标题"),
+        ("doc_no", "国发〔2021〕23号"),
+        ("agency", "国务院"),
+        ("issued_on", "2021-10-24"),
+        ("level", "national"),
+        ("category", "政策法规"),
+        ("region_code", "100000"),
+        ("hidden", True),
+        ("score", 13.1235),
+        ("snippet", "…正文…"),
+    ]
 
 
 T0 = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
