@@ -28,5 +28,9 @@ test: install-test
 	ruff check .
 	$(PYTHON) -m pytest
 
+# The benchmarks that need no filled pool; the others (bench_queries, bench_wall, bench_api,
+# bench_load, bench_soak, backtest) read the national demo pool: see each script's docstring.
 bench: install
-	$(PYTHON) bench/run_all.py
+	$(PYTHON) bench/bench_geo.py
+	$(PYTHON) bench/bench_ingest.py --backend sqlite
+	$(PYTHON) bench/bench_policy.py --docs 5000

@@ -6,8 +6,9 @@ Conventions:
   national documents, a 6-digit GB/T 2260 code or a park code otherwise.
 - ``policy_view.month`` is ``YYYY-MM``, written with the view, so statistics never need
   dialect date functions.
-- The search index (SQLite FTS5 ``policy_fts`` or PostgreSQL trigram GIN indexes) is created
-  by migration ``0030_policy``, not here: it is not an ORM table.
+- The search index (SQLite FTS5 ``policy_fts`` or PostgreSQL's one trigram GIN index over the
+  concatenated text) is created by migrations ``0030_policy`` and ``0031_policy_search``, not
+  here: it is not an ORM table.
 """
 
 from __future__ import annotations
