@@ -11,6 +11,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from datasource.readers import Problem  # one shape of problem for every file the pool reads
+
 # canonical column -> accepted header spellings (lower-cased, spaces/underscores removed)
 _ALIASES = {
     "code": ("code", "代码", "指标代码", "编码"),
@@ -59,20 +61,6 @@ def _columns_for(kind: str) -> dict[str, str]:
         out[_key("code")] = "indicator_code"
         out[_key("指标代码")] = "indicator_code"
     return out
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file cannot be loaded: file line (header = 1), column, reason."""
-
-    line: int | None
-    column: str | None
-    reason: str
-
-    def render(self) -> str:
-        where = f"第 {self.line} 行" if self.line is not None else "文件"
-        col = f" [{self.column}]" if self.column else ""
-        return f"{where}{col}: {self.reason}"
 
 
 @dataclass
