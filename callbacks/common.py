@@ -1,5 +1,6 @@
 """Small helpers every panel callback shares: reading the focus, the language, the scale,
-memoised look-ups through the worker's WallState, and the map layers' feature lists."""
+memoised look-ups through the worker's WallState, the region view every wall panel draws from,
+and the map layers' feature lists."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import functools
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from datasource import forecast, pdi_store, policy, queries, targets
+from layouts import figures_map
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +24,9 @@ CODE = re.compile(r"^\d{6}$")
 # Policy documents are edited in the library without moving the rollup version: reads of them
 # (and the panels that show them) are keyed to a 5-minute window as well.
 POLICY_SECONDS = 300
+POLICY_POOL = 20  # newest policies of a region read; the trend marks at most 6, the card 3
+PARKS_SHOWN_AT = {"city", "county"}  # region levels whose map shows their parks
+VIEW_LOCKS = 16  # regions whose views may be read at the same time in one worker
 
 
 def _scores(session: Any) -> Any:
@@ -50,6 +56,11 @@ class Deps:
     settings: Any
     dashes: Any  # () -> list of (lon, lat) lines, the South China Sea dashes
     has_layer: Any = None  # (code) -> bool: is there a map layer of this region's children?
+    # one lock per stripe of region codes: the panels of one click arrive together, and the
+    # first to come reads the region's view while the others wait for it instead of reading
+    view_locks: tuple[Any, ...] = field(
+        default_factory=lambda: tuple(threading.Lock() for _ in range(VIEW_LOCKS))
+    )
 
 
 def lang_of(page: dict | None) -> str:
@@ -78,14 +89,24 @@ def policy_window() -> int:
 def memo_query(deps: Deps, name: str, **kwargs: Any) -> Any:
     """queries.<name>(session, **kwargs) (or READS[name]), once per data version and arguments
     in this worker."""
-    key = (name, tuple(sorted(kwargs.items())))
     read = READS.get(name) or getattr(queries, name)
 
     def compute() -> Any:
         with deps.sessions() as session:
             return read(session, **kwargs)
 
-    return deps.state.memo(key, compute)
+    return deps.state.memo((name, tuple(sorted(kwargs.items()))), compute)
+
+
+def _reader(deps: Deps, session: Any) -> Callable[..., Any]:
+    """memo_query on one open session: q(name, **kwargs)."""
+
+    def q(name: str, **kwargs: Any) -> Any:
+        read = READS.get(name) or getattr(queries, name)
+        key = (name, tuple(sorted(kwargs.items())))
+        return deps.state.memo(key, lambda: read(session, **kwargs))
+
+    return q
 
 
 def resolve(deps: Deps, focus: dict | None) -> tuple[str, Any, bool]:
@@ -98,19 +119,109 @@ def resolve(deps: Deps, focus: dict | None) -> tuple[str, Any, bool]:
     return code, info, True
 
 
-def target_of(deps: Deps, code: str, info: Any) -> Any:
-    """The region's TargetTrack, read together with its siblings' (one batch per parent: the
-    next click is usually a sibling, and the map's target view of the parent is the same read)."""
-    parent = getattr(info, "parent_code", None)
-    if parent is None or code == deps.settings.root_region:
-        codes: tuple[str, ...] = (code,)
-    else:
-        codes = tuple(sorted(r.code for r in memo_query(deps, "children", code=parent)))
-    return memo_query(deps, "targets", region_codes=codes).get(code)
-
-
 def period(deps: Deps) -> str | None:
     return deps.state.snapshot().period
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """What the wall's panels show of one region, read together: once per data version,
+    region and policy window in this worker, in one database session (a first visit's reads
+    one by one, each in a session of its own, cost about twice as much). Each read still goes
+    through the memo, so a region shares its parent's children with its siblings' views."""
+
+    code: str  # the region shown (the root when the asked-for code is unknown)
+    info: Any  # its RegionInfo; None only when not even the root is in the pool
+    known: bool  # False: the asked-for code is unknown and the root is shown instead
+    period: str | None  # the latest period with data; None: nothing below is read
+    lineage: Any = ()  # root ... region, for the breadcrumb
+    summary: Any = None
+    kids: Any = ()  # its children's RankRows
+    siblings: Any = ()  # its parent's children's RankRows (none at the root)
+    parent: Any = None  # the parent's RegionInfo
+    series: Any = ()  # yearly Summary rows
+    sectors: Any = ()  # sector_series rows
+    gases: Any = ()  # by_gas rows of the latest period
+    outlook: Any = field(default_factory=dict)  # metric -> stored forecast, newest origin
+    outlook_prev: Any = field(default_factory=dict)  # metric -> the forecast a year before
+    target: Any = None  # its TargetTrack
+    policies: Any = ()  # the newest POLICY_POOL policies that apply, newest first
+    parks: Any = ()  # ParkMarks drawn on its map (a city's, a county's)
+
+
+def view(deps: Deps, focus: dict | None, window: int | None = None) -> RegionView:
+    """The RegionView of the focused region (the root for an unknown code)."""
+    code = code_of(focus, deps.settings.root_region)
+    window = policy_window() if window is None else window
+    lock = deps.view_locks[hash(code) % len(deps.view_locks)]
+    with lock:  # the memo is checked again under the lock: a waiting panel finds it built
+        return deps.state.memo(("view", code, window), lambda: _read_view(deps, code, window))
+
+
+def _read_view(deps: Deps, code: str, window: int) -> RegionView:
+    root, gwp, now = deps.settings.root_region, deps.settings.gwp_set, period(deps)
+    with deps.sessions() as session:
+        q = _reader(deps, session)
+        info, known = q("region", code=code), True
+        if info is None and code != root:
+            code, info, known = root, q("region", code=root), False
+        lineage = q("lineage", code=code)
+        if info is None or now is None:
+            return RegionView(code, info, known, now, lineage)
+        kids = q("ranking", parent_code=code, period=now, gwp_set=gwp)
+        siblings, parent, target = (), None, None
+        if info.parent_code is not None and code != root:
+            siblings = q("ranking", parent_code=info.parent_code, period=now, gwp_set=gwp)
+            parent = q("region", code=info.parent_code)
+            # the targets of all siblings in one batch: the next click is usually a sibling,
+            # and the map's target view of the parent is the same read
+            codes = tuple(sorted(r.code for r in q("children", code=info.parent_code)))
+        else:
+            codes = (code,)
+        target = q("targets", region_codes=codes).get(code)
+        outlook = {
+            m: q("forecast", region_code=code, metric=m, origin=None)
+            for m in ("co2", "co2e", "intensity")
+        }
+        outlook_prev = {
+            m: q("forecast", region_code=code, metric=m, origin=points[0].origin - 1)
+            if points
+            else []
+            for m, points in outlook.items()
+            if m != "co2"
+        }
+        return RegionView(
+            code,
+            info,
+            known,
+            now,
+            lineage,
+            summary=q("summary", region_code=code, period=now, gwp_set=gwp),
+            kids=kids,
+            siblings=siblings,
+            parent=parent,
+            series=q("series", region_code=code, gwp_set=gwp),
+            sectors=q("sector_series", region_code=code, gwp_set=gwp),
+            gases=q("by_gas", region_code=code, period=now, gwp_set=gwp),
+            outlook=outlook,
+            outlook_prev=outlook_prev,
+            target=target,
+            policies=q("policies", region_code=code, limit=POLICY_POOL, window=window),
+            parks=_parks(q, code, info, kids, now, gwp),
+        )
+
+
+def _parks(q: Callable[..., Any], code: str, info: Any, kids: Any, now: str, gwp: str) -> Any:
+    """The parks drawn on the map of `code`: a city's or a county's, and those of a
+    municipality whose children are districts; with emissions of the latest period and PDI."""
+    if not (info.level in PARKS_SHOWN_AT or any(k.level == "county" for k in kids)):
+        return []
+    infos = q("parks_within", code=code)
+    co2e = {
+        p.code: getattr(q("summary", region_code=p.code, period=now, gwp_set=gwp), "co2e", None)
+        for p in infos
+    }
+    return figures_map.park_marks(infos, co2e, q("park_scores"))
 
 
 def panel(

@@ -6,35 +6,22 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, panel, resolve, scale_of, target_of
+from callbacks.common import Deps, lang_of, panel, scale_of, view
 from layouts import figures_outlook, ids
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
-    code, info, _known = resolve(deps, focus)
-    history = memo_query(deps, "series", region_code=code, gwp_set=deps.settings.gwp_set)
-    now = {
-        m: memo_query(deps, "forecast", region_code=code, metric=m, origin=None)
-        for m in ("co2e", "intensity")
-    }
-    before = {}
-    for metric, points in now.items():
-        origin = points[0].origin - 1 if points else None
-        before[metric] = (
-            memo_query(deps, "forecast", region_code=code, metric=metric, origin=origin)
-            if origin is not None
-            else []
-        )
+    v = view(deps, focus)
     return figures_outlook.forecast(
-        history,
-        now["co2e"],
-        now["intensity"],
-        emissions_prev=before["co2e"],
-        intensity_prev=before["intensity"],
-        target=target_of(deps, code, info),
+        v.series,
+        v.outlook.get("co2e", []),
+        v.outlook.get("intensity", []),
+        emissions_prev=v.outlook_prev.get("co2e", []),
+        intensity_prev=v.outlook_prev.get("intensity", []),
+        target=v.target,
         lang=lang_of(page),
         scale=scale_of(focus),
-        uirevision=code,
+        uirevision=v.code,
     )
 
 

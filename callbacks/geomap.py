@@ -11,15 +11,13 @@ from callbacks.common import (
     layer_features,
     memo_query,
     panel,
-    period,
-    resolve,
     scale_of,
+    view,
 )
 from layouts import figures_map, ids, panels
 from layouts.i18n import t
 
 DASHES_VIEWS = {"100000", "460000"}  # the national view and Hainan show the South China Sea line
-PARK_LEVELS = {"city", "county"}
 DETAIL_CARD_SHARE = 0.26
 
 
@@ -31,60 +29,32 @@ def mode_of(value) -> str:  # type: ignore[no-untyped-def]
     return value if value in ids.MAP_MODES else ids.MAP_MODES[0]
 
 
-def park_view(deps: Deps, code: str, info) -> list[figures_map.ParkMark]:  # type: ignore[no-untyped-def]
-    """The parks drawn on the map of `code`: a city's or a county's, and those of a
-    municipality whose children are districts; with emissions of the latest period and PDI."""
-
-    def compute() -> list[figures_map.ParkMark]:
-        now, gwp = period(deps), deps.settings.gwp_set
-        kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
-        if now is None or not (info.level in PARK_LEVELS or any(k.level == "county" for k in kids)):
-            return []
-        infos = memo_query(deps, "parks_within", code=code)
-        co2e = {
-            p.code: getattr(
-                memo_query(deps, "summary", region_code=p.code, period=now, gwp_set=gwp),
-                "co2e",
-                None,
-            )
-            for p in infos
-        }
-        return figures_map.park_marks(infos, co2e, memo_query(deps, "park_scores"))
-
-    return deps.state.memo(("park_view", code), compute)
-
-
 def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped-def]
-    gwp = deps.settings.gwp_set
     lang, scale = lang_of(page), scale_of(focus)
-    code, info, _known = resolve(deps, focus)
-    now = period(deps)
-    if info is None or now is None:
+    v = view(deps, focus)
+    if v.info is None or v.period is None:
         return figures_map.empty(t("no_data", lang), scale=scale), []
-    layer = code
-    rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
-    if not rows and info.parent_code:  # a leaf (county): show it among its siblings
-        layer = info.parent_code
-        rows = memo_query(deps, "ranking", parent_code=layer, period=now, gwp_set=gwp)
+    layer, rows = v.code, v.kids
+    if not rows and v.info.parent_code:  # a leaf (county): show it among its siblings
+        layer, rows = v.info.parent_code, v.siblings
     statuses = None
     if mode == "target":
         statuses = memo_query(deps, "targets", region_codes=tuple(sorted(r.code for r in rows)))
-    parks = park_view(deps, code, info)
     fig = figures_map.choropleth(
         rows,
         geojson_url=geojson_url(layer),
-        period=now,
+        period=v.period,
         lang=lang,
         scale=scale,
-        parks=parks,
+        parks=v.parks,
         dashes=deps.dashes() if layer in DASHES_VIEWS else (),
         # the detail card sits at the panel's right edge below the root: keep the map clear
-        reserve_right=DETAIL_CARD_SHARE if code != deps.settings.root_region else 0.0,
+        reserve_right=DETAIL_CARD_SHARE if v.code != deps.settings.root_region else 0.0,
         uirevision=layer,
         features=layer_features(deps, layer),
         statuses=statuses,
         park_range=figures_map.score_range(memo_query(deps, "park_scores").values())
-        if parks
+        if v.parks
         else (0.0, 5.0),
     )
     if deps.has_layer is not None:  # the layers a click may need next, fetched while idle
@@ -92,7 +62,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
             "prefetch": [geojson_url(r.code) for r in rows if deps.has_layer(r.code)]
         }
     prev = next((r.prev_period for r in rows if r.prev_period), None)
-    return fig, panels.map_legend(now, prev, lang=lang, mode=mode)
+    return fig, panels.map_legend(v.period, prev, lang=lang, mode=mode)
 
 
 def register(app: Dash, deps: Deps) -> None:

@@ -6,17 +6,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import (
-    Deps,
-    lang_of,
-    memo_query,
-    panel,
-    period,
-    policy_window,
-    resolve,
-    target_of,
-)
-from callbacks.geomap import park_view
+from callbacks.common import Deps, RegionView, lang_of, memo_query, panel, policy_window, view
 from datasource.targets import peak_status
 from layouts import figures_map, ids, panels
 from layouts.figures import rank_positions
@@ -32,62 +22,50 @@ def picked(pick) -> str | None:  # type: ignore[no-untyped-def]
     return code if isinstance(code, str) and 0 < len(code) <= 32 else None
 
 
-def build(deps: Deps, focus, page, park=None, _window=None):  # type: ignore[no-untyped-def]
-    gwp, root = deps.settings.gwp_set, deps.settings.root_region
+def build(deps: Deps, focus, page, park=None, window=None):  # type: ignore[no-untyped-def]
     lang = lang_of(page)
-    code, info, known = resolve(deps, focus)
-    notice = "" if known else t("unknown_region", lang, code=(focus or {}).get("code"))
-    now = period(deps)
-    chain = memo_query(deps, "lineage", code=code)
-    crumbs = panels.breadcrumb(chain, root=root, lang=lang)
-    if info is None or now is None:
+    v = view(deps, focus, window)
+    notice = "" if v.known else t("unknown_region", lang, code=(focus or {}).get("code"))
+    crumbs = panels.breadcrumb(v.lineage, root=deps.settings.root_region, lang=lang)
+    if v.info is None or v.period is None:
         return crumbs, [], notice
     if park is not None:
-        card = _park_card(deps, code, info, park, lang)
+        card = _park_card(deps, v, park, lang)
         if card is not None:
             return crumbs, card, notice
-    summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
-    return crumbs, _detail(deps, code, info, summary, now, lang), notice
+    return crumbs, _detail(deps, v, lang), notice
 
 
 def build_kpis(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
-    gwp, lang = deps.settings.gwp_set, lang_of(page)
-    code, info, _known = resolve(deps, focus)
-    now = period(deps)
-    if info is None or now is None:
-        return panels.kpi_row(None, None, [], lang=lang)
-    summary = memo_query(deps, "summary", region_code=code, period=now, gwp_set=gwp)
-    target = target_of(deps, code, info)
-    kids = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
-    return panels.kpi_row(summary, target, kids, lang=lang)
+    v = view(deps, focus)
+    if v.info is None or v.period is None:
+        return panels.kpi_row(None, None, [], lang=lang_of(page))
+    return panels.kpi_row(v.summary, v.target, v.kids, lang=lang_of(page))
 
 
-def _detail(deps: Deps, code, info, summary, now, lang):  # type: ignore[no-untyped-def]
+def _detail(deps: Deps, v: RegionView, lang: str):  # type: ignore[no-untyped-def]
     """The detail card: the focus among its siblings (none at the root)."""
-    gwp = deps.settings.gwp_set
-    if code == deps.settings.root_region or info.parent_code is None:
+    if v.code == deps.settings.root_region or v.info.parent_code is None:
         return []
-    siblings = memo_query(deps, "ranking", parent_code=info.parent_code, period=now, gwp_set=gwp)
-    parent = memo_query(deps, "region", code=info.parent_code)
-    ranks = rank_positions(siblings).get(code)
-    rank = (ranks[0], ranks[1], figures_map.ranked_count(siblings)) if ranks else None
-    series = memo_query(deps, "series", region_code=code, gwp_set=gwp)
-    recent = series[-RECENT_YEARS:]
+    ranks = rank_positions(v.siblings).get(v.code)
+    rank = (ranks[0], ranks[1], figures_map.ranked_count(v.siblings)) if ranks else None
     # targets.peak_watch's rule on reads the wall has already made (CO2 and its forecast)
-    outlook = memo_query(deps, "forecast", region_code=code, metric="co2", origin=None)
-    peak = peak_status([(s.period, s.co2) for s in series], outlook)
-    policies = memo_query(
-        deps, "policies", region_code=code, limit=POLICIES, window=policy_window()
-    )
+    peak = peak_status([(s.period, s.co2) for s in v.series], v.outlook["co2"])
     return panels.detail_card(
-        info, summary, rank, parent, recent, peak=peak, policies=policies, lang=lang
+        v.info,
+        v.summary,
+        rank,
+        v.parent,
+        v.series[-RECENT_YEARS:],
+        peak=peak,
+        policies=v.policies[:POLICIES],
+        lang=lang,
     )
 
 
-def _park_card(deps: Deps, code, info, park, lang):  # type: ignore[no-untyped-def]
+def _park_card(deps: Deps, v: RegionView, park: str, lang: str):  # type: ignore[no-untyped-def]
     """The card of a park shown on the focused region's map; None if it is not one of them."""
-    marks = park_view(deps, code, info)
-    mark = next((m for m in marks if m.code == park), None)
+    mark = next((m for m in v.parks if m.code == park), None)
     if mark is None:
         return None
     scores = memo_query(deps, "park_scores")

@@ -6,16 +6,12 @@ import io
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve
+from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, view
 from layouts import ids, panels
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
-    code, _info, _known = resolve(deps, focus)
-    now = period(deps)
-    gwp = deps.settings.gwp_set
-    rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp) if now else []
-    return panels.ranking_tables(rows, lang=lang_of(page))
+    return panels.ranking_tables(list(view(deps, focus).kids), lang=lang_of(page))
 
 
 def register(app: Dash, deps: Deps) -> None:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State
 
-from callbacks.common import Deps, lang_of, memo_query, panel, policy_window, resolve, scale_of
+from callbacks.common import Deps, lang_of, panel, policy_window, scale_of, view
 from layouts import figures, ids
 
 POLICY_LEVEL = {"province": "provincial", "city": "municipal", "county": "municipal"}
-POLICY_POOL = 20  # newest policies read; figures.pick_policies keeps at most 6 of them
 
 
 def build(deps: Deps, focus, page, window=None):  # type: ignore[no-untyped-def]
-    code, info, _known = resolve(deps, focus)
-    rows = memo_query(deps, "sector_series", region_code=code, gwp_set=deps.settings.gwp_set)
-    window = policy_window() if window is None else window
-    marks = memo_query(deps, "policies", region_code=code, limit=POLICY_POOL, window=window)
-    chosen = figures.pick_policies(marks, POLICY_LEVEL.get(getattr(info, "level", "")))
+    v = view(deps, focus, window)
+    chosen = figures.pick_policies(v.policies, POLICY_LEVEL.get(getattr(v.info, "level", "")))
     return figures.sector_trend(
-        rows, policies=chosen, lang=lang_of(page), scale=scale_of(focus), uirevision=code
+        v.sectors, policies=chosen, lang=lang_of(page), scale=scale_of(focus), uirevision=v.code
     )
 
 

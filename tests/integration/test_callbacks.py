@@ -147,6 +147,37 @@ def test_header_follows_a_city(client):
     assert r[ids.NOTICE]["children"] == ""
 
 
+def drill(client, code):
+    """Every wall panel's callback for a focus on `code`, as a map click fires them."""
+    focus = {"code": code, "s": 1}
+    assert header(client, code).status_code == 200
+    assert kpis(client, code)
+    assert map_figure(client, focus)
+    for graph in (ids.TREND, ids.GAS, ids.FORECAST):
+        assert figure(client, graph, code)
+    resp = post(
+        client,
+        [(ids.RANKING, "children")],
+        [(ids.FOCUS, "data", focus), (ids.VERSION, "data", 1)],
+        [(ids.PAGE, "data", PAGE)],
+    )
+    assert resp.status_code == 200
+
+
+def test_a_first_visit_reads_the_region_in_one_session_and_a_second_in_none(app, client):
+    from sqlalchemy import event
+
+    app.carbonwall_state.poll()
+    begun = []
+    event.listen(app.carbonwall_state.sessions, "after_begin", lambda *_: begun.append(1))
+    drill(client, "340100")  # a city with parks: its park scores are read in the same session
+    assert len(begun) == 1
+    drill(client, "340100")
+    assert len(begun) == 1
+    drill(client, "340200")  # a sibling: the siblings' ranking and targets are read already
+    assert len(begun) == 2
+
+
 def test_forged_region_gets_a_calm_message(client):
     resp = header(client, "999999")
     assert resp.status_code == 200
