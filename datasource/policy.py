@@ -24,13 +24,12 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     case,
     delete,
     func,
@@ -43,13 +42,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from datasource import policy_common
 from datasource.models import Region
 from datasource.models_policy import (
     CATEGORIES,
     DOC_LEVELS,
-    ROLES,
-    AppUser,
-    LoginFailure,
     PolicyAudit,
     PolicyDocument,
     PolicyFile,
@@ -57,10 +54,23 @@ from datasource.models_policy import (
     PolicyViewGuard,
 )
 
+# re-exported: callers import these from datasource.policy
+from datasource.policy_common import CHINA_TZ, NotFound, PolicyError, Problem, month_of  # noqa: F401
+from datasource.policy_common import as_json as _as_json
+from datasource.policy_common import aware as _aware
+from datasource.users import (  # noqa: F401 - re-exported for dashboard/auth.py and callbacks
+    UserRow,
+    add_user,
+    clear_failures,
+    get_user,
+    recent_failures,
+    record_failure,
+    set_password_hash,
+)
+
 log = logging.getLogger(__name__)
 
 NATIONAL_CODE = "100000"
-CHINA_TZ = timezone(timedelta(hours=8))  # months and years of views are counted in 北京时间
 VIEW_WINDOW = timedelta(minutes=30)
 LEVEL_NAMES_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "park": "园区级"}
 TABS = {"policy": ("政策法规",), "news": ("低碳资讯",)}  # the statistics screen's two tabs
@@ -80,51 +90,12 @@ _WEIGHTS = {"title": 10, "doc_no": 5, "tags": 3, "body": 1}
 D = PolicyDocument
 
 
-class PolicyError(ValueError):
-    """A request the library refuses; ``status`` is the HTTP status that fits."""
-
-    status = 400
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-
-
-class NotFound(PolicyError):
-    status = 404
-
-
 def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def month_of(moment: datetime) -> str:
-    return _aware(moment).astimezone(CHINA_TZ).strftime("%Y-%m")
+    """The library's clock (``policy_common.utcnow``, looked up on each call)."""
+    return policy_common.utcnow()
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def _as_json(row: Document | Hit) -> dict[str, object]:
-    """A document or a search hit as JSON, its fields in declaration order: dates and times as
-    ISO strings, tags as a list, the score rounded to 4 places."""
-    out: dict[str, object] = {}
-    for f in fields(row):
-        value = getattr(row, f.name)
-        if isinstance(value, date):  # a datetime is a date too
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, float):
-            value = round(value, 4)
-        out[f.name] = value
-    return out
 
 
 @dataclass(frozen=True)
@@ -148,21 +119,6 @@ class Document:
 
     def as_json(self) -> dict[str, object]:
         return _as_json(self)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a value (or a catalogue row) is refused: line (None for a form), column, reason."""
-
-    line: int | None
-    column: str | None
-    reason: str
-
-    def render(self) -> str:
-        where = f"第 {self.line} 行" if self.line is not None else "表单"
-        return (
-            f"{where} [{self.column}]: {self.reason}" if self.column else f"{where}: {self.reason}"
-        )
 
 
 def _tags(value: object) -> str:
@@ -1123,62 +1079,3 @@ def import_catalogue(
     _audit(session, actor, "import", None, {"file_name": file_name, "rows": len(ids), "ids": ids})
     log.info("policy catalogue %s: %d documents imported by %s", file_name, len(ids), actor)
     return ImportReport(True, len(ids), tuple(reports))
-
-
-# --------------------------------------------------------------------------- users and logins
-
-
-@dataclass(frozen=True)
-class UserRow:
-    id: int
-    username: str
-    password_hash: str
-    role: str
-    disabled: bool
-
-
-def add_user(session: Session, username: str, password_hash: str, role: str) -> int:
-    if role not in ROLES:
-        raise PolicyError(f"role must be one of {ROLES}, got {role!r}")
-    if session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None:
-        raise PolicyError(f"user {username!r} already exists", status=409)
-    user = AppUser(
-        username=username,
-        password_hash=password_hash,
-        role=role,
-        disabled=False,
-        created_at=utcnow(),
-    )
-    session.add(user)
-    session.flush()
-    return user.id
-
-
-def get_user(session: Session, username: str) -> UserRow | None:
-    u = session.scalar(select(AppUser).where(AppUser.username == username))
-    return None if u is None else UserRow(u.id, u.username, u.password_hash, u.role, u.disabled)
-
-
-def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
-    session.execute(
-        update(AppUser).where(AppUser.id == user_id).values(password_hash=password_hash)
-    )
-
-
-def recent_failures(session: Session, key: str, *, since: datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(and_(LoginFailure.key == key, LoginFailure.at >= since))
-        )
-        or 0
-    )
-
-
-def record_failure(session: Session, key: str, *, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    session.add(LoginFailure(key=key, at=now))
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
-
-
-def clear_failures(session: Session, key: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.key == key))
