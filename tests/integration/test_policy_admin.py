@@ -10,6 +10,8 @@ import base64
 import dash
 import pytest
 from dash import html
+from dash_calls import call
+from dash_calls import text as _text
 from policy_docs import ADMIN, DOC, PDF, VIEWER
 
 from callbacks import policy_admin as admin_callbacks
@@ -53,48 +55,8 @@ def _client(app, who):
     return client
 
 
-def call(client, app, trigger, values, *, state=None):
-    """Fire the callback whose first input is ``trigger`` (id, property) with ``values`` for its
-    inputs and ``state`` ({id: value}) for its states; returns the response's outputs."""
-
-    def inputs(spec):
-        return [(i["id"], i["property"]) for i in spec["inputs"]]
-
-    candidates = sorted(
-        (inputs(v).index(trigger), k, v)
-        for k, v in app.callback_map.items()
-        if trigger in inputs(v)
-    )
-    _, key, spec = candidates[0]  # the callback this input drives first
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".", 1)[1]} for o in key.strip(".").split("...")
-    ]
-    state = state or {}
-    response = client.post(
-        "/_dash-update-component",
-        json={
-            "output": key,
-            "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": [{**i, "value": v} for i, v in zip(spec["inputs"], values, strict=True)],
-            "changedPropIds": [f"{trigger[0]}.{trigger[1]}"],
-            "state": [{**s, "value": state.get(s["id"])} for s in spec["state"]],
-        },
-    )
-    assert response.status_code in (200, 204), response.data[:300]
-    return response.json["response"] if response.status_code == 200 else {}
-
-
 def _form(values):
     return {page.FIELDS[k]: v for k, v in values.items()}
-
-
-def _text(component) -> str:
-    """All text inside a serialised Dash component tree."""
-    if isinstance(component, dict):
-        return _text(component.get("props", {}).get("children"))
-    if isinstance(component, list):
-        return "".join(_text(c) for c in component)
-    return "" if component is None else str(component)
 
 
 def _save(client, app, values, doc_id=None):
