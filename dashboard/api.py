@@ -432,7 +432,7 @@ def make_blueprint(
             kind=kind,
             dry_run=dry_run,
             source="api",
-            park_checker=_park_checker(),
+            park_checker=park_checker(),
         )
         log.info(
             "api ingest of %s (%d bytes): %s", name, len(data), "ok" if report.ok else "rejected"
@@ -611,8 +611,9 @@ def _safe_name(name: str | None) -> str | None:
     return base if FILE_NAME_RE.fullmatch(base) else None
 
 
-def _park_checker() -> Any:
-    """geo's check of a park's point against its county, when geo provides it."""
+def park_checker() -> Any:
+    """geo's check of a park's point against its county, when geo provides it (the HTTP
+    ingest here, the /data page's upload through dashboard.app)."""
     try:
         from geo.parks import check_park
     except ImportError:

@@ -211,12 +211,16 @@ def freeze_heap() -> None:
 
 
 def _register_pages_and_apis(app: Dash, settings: Settings, *, sessions, engine) -> None:  # type: ignore[no-untyped-def]
-    """The pages beside the wall (analysis, parks, policy) and the HTTP APIs on one server."""
-    from callbacks import analysis, parks, policy, policy_admin
+    """The pages beside the wall (analysis, parks, policy, data pool) and the HTTP APIs on one
+    server."""
+    from callbacks import analysis, data_pool, parks, policy, policy_admin
     from dashboard import api, api_forecast, api_parks, policy_routes
 
     for module in (analysis, parks, policy, policy_admin):
         module.register(app, sessions=sessions, settings=settings)
+    data_pool.register(
+        app, sessions=sessions, settings=settings, engine=engine, park_checker=api.park_checker()
+    )
     api.register(app.server, sessions=sessions, engine=engine, settings=settings)
     api_parks.register(app.server, sessions=sessions, settings=settings)
     api_forecast.register(app.server, sessions=sessions, settings=settings)

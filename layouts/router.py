@@ -1,4 +1,5 @@
-"""Which page a path shows: the wall at /, the analysis, park and policy pages beside it."""
+"""Which page a path shows: the wall at /, the analysis, park, policy and data pool pages
+beside it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ PageBuilder = Callable[..., Any]
 
 def pages() -> dict[str, PageBuilder]:
     """Path -> build(settings, params, lang) of every page beside the wall."""
-    from layouts.pages import analysis, parks, policy, policy_admin, policy_stats
+    from layouts.pages import analysis, data_pool, parks, policy, policy_admin, policy_stats
 
     return {
         **analysis.pages(),
@@ -22,6 +23,7 @@ def pages() -> dict[str, PageBuilder]:
         "/policy": policy.build,
         "/policy/stats": policy_stats.build,
         "/policy/admin": policy_admin.build,
+        "/data": data_pool.build,
     }
 
 

@@ -37,6 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_parks": ("园区低碳评价", "Parks (PDI)"),
     "nav_policy": ("双碳政策库", "Policy library"),
     "nav_policy_stats": ("政策统计", "Policy statistics"),
+    "nav_data": ("数据资源池", "Data pool"),
     "lang_switch": ("English", "中文"),
     "crumb_analysis": ("碳排放综合分析", "Emissions analysis"),
     "crumb_data": ("数据管理", "Data"),
@@ -208,6 +209,7 @@ NAV = (
     ("/parks", "nav_parks"),
     ("/policy", "nav_policy"),
     ("/policy/stats", "nav_policy_stats"),
+    ("/data", "nav_data"),
 )
 
 

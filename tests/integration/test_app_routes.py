@@ -27,6 +27,7 @@ def client(engine, db_url, tmp_path):
         ("/parks", "园区"),
         ("/policy", "政策"),
         ("/policy/stats", "政策文件统计"),
+        ("/data", "数据资源池 · 数据采集入库与存储管理"),
     ],
 )
 def test_each_path_lays_out_its_own_page(client, path, marker):

@@ -300,6 +300,7 @@ def test_every_page_builds_with_unique_ids_nav_and_url_stores(path, lang):
         "/parks",
         "/policy",
         "/policy/stats",
+        "/data",
     ]
     assert page.lang == ("en" if lang == "en" else "zh-CN")
 
