@@ -26,7 +26,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard import openapi
-from dashboard.api_format import FORMATS, ApiError, Table, error_response, json_response, respond
+from dashboard.api_format import (
+    FORMATS,
+    ApiError,
+    Table,
+    error_response,
+    http_json,
+    json_errors,
+    json_response,
+    respond,
+)
 from dashboard.config import Settings
 from datasource import periods, queries, reference
 
@@ -184,23 +193,7 @@ def make_blueprint(
     def gwp() -> str:
         return _choice("gwp", reference.GWP_SETS, default_gwp) or default_gwp
 
-    @bp.errorhandler(ApiError)
-    def _api_error(exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
-
-    @bp.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        return _http_json(exc)
-
-    @bp.errorhandler(SQLAlchemyError)
-    def _db_error(exc: SQLAlchemyError) -> Response:
-        log.error("database error on %s: %s", request.path, exc)
-        return error_response(503, "database_unavailable", "the data pool cannot be read now")
-
-    @bp.errorhandler(Exception)
-    def _internal(exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.path)
-        return error_response(500, "internal_error", "internal error; it has been logged")
+    json_errors(bp)
 
     @bp.get("/openapi.json")
     def openapi_json() -> Response:
@@ -645,21 +638,6 @@ def _require_token(tokens: tuple[str, ...]) -> None:
         raise ApiError(401, "unauthorized", "the admin token is not valid")
 
 
-def _http_json(exc: HTTPException) -> Response:
-    code = {
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "payload_too_large",
-    }.get(exc.code or 500, "http_error")
-    message = exc.description or exc.name
-    if exc.code == 413:
-        message = "the upload is larger than the allowed size"
-    response = error_response(exc.code or 500, code, message)
-    if exc.code == 405 and (valid := getattr(exc, "valid_methods", None)):
-        response.headers["Allow"] = ", ".join(valid)
-    return response
-
-
 def _api_path() -> bool:
     return request.path.startswith(PREFIX + "/") or request.path in (PREFIX, "/healthz", "/readyz")
 
@@ -687,7 +665,7 @@ def register(
     def _routing_error(exc: HTTPException) -> Any:
         # routing fails before a blueprint is chosen, so 404/405 under /api/v1 land here;
         # any other path keeps Flask's (or Dash's) own answer
-        return _http_json(exc) if _api_path() else exc
+        return http_json(exc) if _api_path() else exc
 
     server.register_error_handler(404, _routing_error)
     server.register_error_handler(405, _routing_error)

@@ -16,11 +16,9 @@ import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
 
-from dashboard.api_format import FORMATS, ApiError, Table, error_response, respond
+from dashboard.api_format import FORMATS, ApiError, Table, json_errors, respond
 from dashboard.config import Settings
 from datasource import forecast, queries
 
@@ -112,21 +110,7 @@ def make_blueprint(*, sessions: sessionmaker[Session], settings: Settings) -> Bl
     bp = Blueprint("api_v1_forecast", __name__, url_prefix=PREFIX)
     del settings  # nothing tunable yet; kept for the common register() signature
 
-    @bp.errorhandler(ApiError)
-    def _api_error(exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
-
-    @bp.errorhandler(SQLAlchemyError)
-    def _db_error(exc: SQLAlchemyError) -> Response:
-        log.error("database error on %s: %s", request.path, exc)
-        return error_response(503, "database_unavailable", "the data pool cannot be read now")
-
-    @bp.errorhandler(Exception)
-    def _internal(exc: Exception) -> Response | HTTPException:
-        if isinstance(exc, HTTPException):
-            return exc
-        log.exception("unhandled error on %s", request.path)
-        return error_response(500, "internal_error", "internal error; it has been logged")
+    json_errors(bp)
 
     @bp.get("/forecast")
     def forecast_view() -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,11 @@ from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
-from flask import Response
+from flask import Blueprint, Response, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,3 +199,40 @@ def attachment(response: Response, name: str) -> Response:
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
     return response
+
+
+def http_json(exc: HTTPException) -> Response:
+    """An HTTP error (404, 405, 413, …) in the common JSON shape; a 405 keeps its Allow."""
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }.get(exc.code or 500, "http_error")
+    message = exc.description or exc.name
+    if exc.code == 413:
+        message = "the upload is larger than the allowed size"
+    response = error_response(exc.code or 500, code, message)
+    if exc.code == 405 and (valid := getattr(exc, "valid_methods", None)):
+        response.headers["Allow"] = ", ".join(valid)
+    return response
+
+
+def json_errors(bp: Blueprint) -> None:
+    """Answer every error of a blueprint's routes in the common JSON shape: an ApiError as
+    raised, an HTTP error with its status, a database error 503, anything else 500 (logged)."""
+
+    def api_error(exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, exc.field)
+
+    def db_error(exc: SQLAlchemyError) -> Response:
+        log.error("database error on %s: %s", request.path, exc)
+        return error_response(503, "database_unavailable", "the data pool cannot be read now")
+
+    def internal(exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.path)
+        return error_response(500, "internal_error", "internal error; it has been logged")
+
+    bp.register_error_handler(ApiError, api_error)
+    bp.register_error_handler(HTTPException, http_json)
+    bp.register_error_handler(SQLAlchemyError, db_error)
+    bp.register_error_handler(Exception, internal)

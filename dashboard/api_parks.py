@@ -16,16 +16,14 @@ import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException
 
 from dashboard.api_format import (
     FORMATS,
     ApiError,
     Table,
     attachment,
-    error_response,
+    json_errors,
     json_response,
     respond,
 )
@@ -183,21 +181,7 @@ def _one(sessions: sessionmaker[Session], code: str) -> Response:
 def make_blueprint(*, sessions: sessionmaker[Session]) -> Blueprint:
     bp = Blueprint("api_parks", __name__, url_prefix=PREFIX)
 
-    @bp.errorhandler(ApiError)
-    def _api_error(exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
-
-    @bp.errorhandler(SQLAlchemyError)
-    def _db_error(exc: SQLAlchemyError) -> Response:
-        log.error("database error on %s: %s", request.path, exc)
-        return error_response(503, "database_unavailable", "the data pool cannot be read now")
-
-    @bp.errorhandler(Exception)
-    def _internal(exc: Exception) -> Response | HTTPException:
-        if isinstance(exc, HTTPException):
-            return exc
-        log.exception("unhandled error on %s", request.path)
-        return error_response(500, "internal_error", "internal error; it has been logged")
+    json_errors(bp)
 
     @bp.get("/parks")
     def parks() -> Response:
