@@ -44,5 +44,14 @@ def build_page(path: str, settings: Any, params: Mapping[str, str], lang: str) -
         parts.append(
             html.Div(nav_bar(path, lang, path.strip("/").replace("/", "-")), className="px-3 pt-2")
         )
-    parts.append(body)
-    return html.Div(parts, className="page", lang="en" if lang == "en" else "zh-CN")
+    return frame(parts, body, lang)
+
+
+def frame(bars: list[Any], body: Any, lang: str = "zh") -> html.Div:
+    """A page beside the wall: ``bars`` on top, ``body`` scrolling in the rest of the screen
+    (html and body never scroll: the wall's stylesheet hides their overflow)."""
+    return html.Div(
+        [*bars, html.Div(body, className="page-body")],
+        className="page",
+        lang="en" if lang == "en" else "zh-CN",
+    )

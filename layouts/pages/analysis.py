@@ -367,7 +367,7 @@ def frame(
         className="analysis-page",
         lang="en" if lang == "en" else "zh-CN",
         style={
-            "minHeight": "100vh",
+            "minHeight": "100%",
             "padding": "0.6rem 1rem 1rem",
             "background": theme.BG,
             "color": theme.TEXT,

@@ -88,7 +88,7 @@ _COLUMN = {"display": "flex", "flexDirection": "column", "gap": "10px", "minHeig
 # the router puts the navigation bar above the page; the page scrolls inside the rest
 _PAGE = {
     **STYLE["page"],
-    "height": "calc(100vh - 56px)",
+    "height": "100%",
     "display": "flex",
     "flexDirection": "column",
     "padding": "8px 28px 12px",

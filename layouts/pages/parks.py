@@ -330,8 +330,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
         ],
         className="parks-page",
         style={
-            "height": "100vh",
-            "overflowY": "auto",
+            "minHeight": "100%",
             "padding": "0.8rem 1rem",
             "background": BG,
             "color": "#e2e8f0",

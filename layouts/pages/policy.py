@@ -40,8 +40,7 @@ EDGE = "rgba(56, 189, 248, 0.22)"
 # inline, because the wall's stylesheet is not this page's (it also hides the body's scroll bar)
 STYLE: dict[str, dict[str, object]] = {
     "page": {
-        "height": "100vh",
-        "overflowY": "auto",
+        "minHeight": "100%",
         "boxSizing": "border-box",
         "padding": "16px 28px 28px",
         "background": theme.BG,

@@ -108,14 +108,14 @@ def start_page(dash_duo, tmp_path, path: str, params: dict, lang: str = "zh", en
     from callbacks import analysis as analysis_callbacks
     from dashboard.config import Settings
     from datasource.engine import make_sessions
-    from layouts import theme
+    from layouts import router, theme
     from layouts.pages import analysis as common
 
     engine = engine or make_pool(tmp_path / "pool.sqlite")
     settings = Settings(database_url=str(engine.url), root_region="340000", run_scheduler=False)
     theme.install()
     app = dash.Dash(__name__, assets_folder=ASSETS, suppress_callback_exceptions=True)
-    app.layout = common.pages()[path](settings, params, lang)
+    app.layout = router.frame([], common.pages()[path](settings, params, lang), lang)
     analysis_callbacks.register(app, sessions=make_sessions(engine), settings=settings)
     dash_duo.driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",

@@ -16,7 +16,7 @@ from callbacks import parks as parks_callbacks
 from datasource import demo_pdi, pdi_store
 from datasource.engine import make_engine, make_sessions
 from datasource.models import Base, DataState, Region
-from layouts import theme
+from layouts import router, theme
 from layouts.pages import parks as page
 
 pytestmark = pytest.mark.browser
@@ -113,7 +113,7 @@ def test_parks001_filter_an_industry_and_read_the_ranking(dash_duo, tmp_path):
     engine = make_pool(tmp_path / "parks.sqlite")
     theme.install()
     app = dash.Dash(__name__, assets_folder=ASSETS, suppress_callback_exceptions=True)
-    app.layout = page.build(None, {}, "zh")
+    app.layout = router.frame([], page.build(None, {}, "zh"))
     parks_callbacks.register(app, sessions=make_sessions(engine), settings=None)
     driver = dash_duo.driver
     driver.execute_cdp_cmd(
@@ -173,7 +173,7 @@ def test_parks001_filter_an_industry_and_read_the_ranking(dash_duo, tmp_path):
 def test_parks002_state_comes_back_from_the_url(dash_duo, tmp_path):
     engine = make_pool(tmp_path / "parks.sqlite")
     app = dash.Dash(__name__, assets_folder=ASSETS, suppress_callback_exceptions=True)
-    app.layout = page.build(None, {"industry": "化工", "park": "C03"}, "zh")
+    app.layout = router.frame([], page.build(None, {"industry": "化工", "park": "C03"}, "zh"))
     parks_callbacks.register(app, sessions=make_sessions(engine), settings=None)
     dash_duo.start_server(app)
     dash_duo.wait_for_text_to_equal(f"#{page.COUNT}", "共 8 个园区", timeout=40)

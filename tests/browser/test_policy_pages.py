@@ -19,7 +19,7 @@ from dashboard.config import Settings
 from datasource import demo_policy, policy
 from datasource.engine import make_engine, make_sessions
 from datasource.schema import migrate
-from layouts import theme
+from layouts import router, theme
 from layouts.pages import policy as library_page
 from layouts.pages import policy_stats as stats_page
 
@@ -46,7 +46,7 @@ def policy_app(tmp_path):
     def route(path, search):
         params = dict(parse_qsl((search or "").lstrip("?")))
         builder = stats_page if path == "/policy/stats" else library_page
-        return builder.build(settings, params, "zh")
+        return router.frame([], builder.build(settings, params, "zh"))
 
     policy_callbacks.register(app, sessions=sessions, settings=settings)
     policy_routes.register(app.server, sessions=sessions, settings=settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace as Row
 
 from dash import html
@@ -319,3 +320,19 @@ def test_map_mode_toggle_is_in_the_map_panel():
 def test_forecast_key_names_the_lines_and_bands():
     assert texts(panels.forecast_key()) == ["预测", "80% / 95% 区间", "去年预测", "目标路径"]
     assert texts(panels.forecast_key("en"))[1] == "80% / 95% PI"
+
+
+def test_every_page_beside_the_wall_scrolls_below_its_bar():
+    """html and body never scroll (the wall's stylesheet): each page's content sits in one
+    .page-body that fills the screen below the bar and scrolls, so nothing is out of reach."""
+    from layouts import router
+
+    for path in router.pages():
+        built = router.build_page(path, Settings(), {}, "zh")
+        assert built.className == "page", path
+        body = built.children[-1]
+        assert body.className == "page-body", path
+        assert all(getattr(c, "className", "") != "page-body" for c in built.children[:-1])
+    css = (Path(__file__).parents[2] / "assets" / "10-wall.css").read_text("utf-8")
+    assert ".page > .page-body { flex: 1 1 auto; min-height: 0; overflow-y: auto; }" in css
+    assert router.build_page("/", Settings(), {}, "zh") is None
