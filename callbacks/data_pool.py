@@ -18,14 +18,12 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.policy import _role
-from callbacks.policy_admin import _admin, _decode, _lang
+from callbacks.policy_admin import _admin, _decode, _lang, role_gate
 from datasource import pool_admin
 from datasource.pdi_ingest import KINDS as PDI_KINDS
 from datasource.readers import KINDS
 from layouts import data_pool_text as text
 from layouts.pages import data_pool as page
-from layouts.pages import policy as library_page
 
 if TYPE_CHECKING:
     from datasource.ingest_checks import ParkChecker
@@ -56,11 +54,7 @@ def register(
         Input(page.PARAMS, "data"),
     )
     def check_role(params: dict) -> tuple:
-        lang, user, role = _lang(params), flask.session.get("user"), _role(sessions)
-        badge = library_page.user_badge(user, role, lang, "/data")
-        if role == "admin":
-            return None, page.BODY_SHOWN, badge
-        return page.gate(user if role else None, lang), page.BODY_HIDDEN, badge
+        return role_gate(sessions, params, "/data", page.gate, page.BODY_SHOWN)
 
     @app.callback(
         Output(page.HISTORY, "children"),

@@ -38,6 +38,22 @@ def _admin(sessions: sessionmaker[Session]) -> str | None:
     return flask.session.get("user") if _role(sessions) == "admin" else None
 
 
+def role_gate(
+    sessions: sessionmaker[Session],
+    params: dict | None,
+    here: str,
+    gate: Any,
+    shown: dict | None = None,
+) -> tuple[Any, dict, Any]:
+    """(refusal or None, the body's style, the header's login corner) of an administrators'
+    page for this session; ``gate(user or None, lang)`` builds the refusal."""
+    lang, user, role = _lang(params), flask.session.get("user"), _role(sessions)
+    badge = library_page.user_badge(user, role, lang, here)
+    if role == "admin":
+        return None, shown if shown is not None else {}, badge
+    return gate(user if role else None, lang), {"display": "none"}, badge
+
+
 def _decode(contents: str | None) -> bytes | None:
     """The bytes of a dcc.Upload's ``data:...;base64,...`` value (None if it is not one)."""
     if not isinstance(contents, str) or "," not in contents:
@@ -58,11 +74,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         Input(page.PARAMS, "data"),
     )
     def check_role(params: dict) -> tuple:
-        lang, user, role = _lang(params), flask.session.get("user"), _role(sessions)
-        badge = library_page.user_badge(user, role, lang, "/policy/admin")
-        if role == "admin":
-            return None, {}, badge
-        return page.gate(user if role else None, lang), {"display": "none"}, badge
+        return role_gate(sessions, params, "/policy/admin", page.gate)
 
     @app.callback(
         Output(page.LIST, "children"),

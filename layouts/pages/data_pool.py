@@ -63,22 +63,8 @@ def batch_id(batch: int | Any) -> dict[str, object]:
 
 # --------------------------------------------------------------------------- the page
 
-_SECTION = {
-    "fontSize": "17px",
-    "fontWeight": 700,
-    "margin": "0 0 10px",
-    "borderLeft": f"4px solid {theme.ACCENT}",
-    "paddingLeft": "10px",
-}
-_DROP = {
-    "border": f"1px dashed {theme.ACCENT}",
-    "borderRadius": "6px",
-    "padding": "18px",
-    "textAlign": "center",
-    "color": theme.MUTED,
-    "cursor": "pointer",
-    "marginTop": "10px",
-}
+_SECTION = STYLE["section"]
+_DROP = STYLE["drop"]
 _CARD = {**STYLE["card"], "display": "flex", "flexDirection": "column", "minHeight": 0}
 _SCROLL = {"overflowY": "auto", "minHeight": 0}
 _TABLE = {"width": "100%", "fontSize": "14px", "marginBottom": 0}

@@ -116,6 +116,23 @@ STYLE: dict[str, dict[str, object]] = {
         "margin": "10px 0",
     },
     "tools": {"display": "flex", "gap": "8px", "marginBottom": "10px"},
+    # the administrators' pages (/policy/admin, /data): section headings and drop areas
+    "section": {
+        "fontSize": "17px",
+        "fontWeight": 700,
+        "margin": "0 0 10px",
+        "borderLeft": f"4px solid {theme.ACCENT}",
+        "paddingLeft": "10px",
+    },
+    "drop": {
+        "border": f"1px dashed {theme.ACCENT}",
+        "borderRadius": "6px",
+        "padding": "16px",
+        "textAlign": "center",
+        "color": theme.MUTED,
+        "cursor": "pointer",
+        "marginTop": "8px",
+    },
 }
 
 

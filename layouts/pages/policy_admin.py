@@ -65,22 +65,8 @@ def edit_id(doc_id: int | Any) -> dict[str, object]:
 
 _GRID = {"display": "grid", "gridTemplateColumns": "minmax(0, 5fr) minmax(0, 4fr)", "gap": "16px"}
 _FORM = {"display": "grid", "gridTemplateColumns": "max-content 1fr", "gap": "8px 12px"}
-_SECTION = {
-    "fontSize": "17px",
-    "fontWeight": 700,
-    "margin": "0 0 10px",
-    "borderLeft": f"4px solid {theme.ACCENT}",
-    "paddingLeft": "10px",
-}
-_DROP = {
-    "border": f"1px dashed {theme.ACCENT}",
-    "borderRadius": "6px",
-    "padding": "14px",
-    "textAlign": "center",
-    "color": theme.MUTED,
-    "cursor": "pointer",
-    "marginTop": "6px",
-}
+_SECTION = STYLE["section"]
+_DROP = STYLE["drop"]
 _DROP_REJECT = {**_DROP, "borderColor": theme.ROSE, "color": theme.ROSE}
 _TABLE = {"width": "100%", "fontSize": "14px"}
 _DETAIL = {"fontSize": "12px", "wordBreak": "break-all"}
