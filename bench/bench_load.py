@@ -6,10 +6,11 @@
 
 A wall loads the page once (index, layout, every panel for the root) and then sends the refresh
 tick every 5 s (the data-version check; an idle tick answers 204). An analyst repeatedly drills
-into a random province or city (every server-side panel callback of the wall for that region,
-as the browser sends them after a click) and reads an API ranking, with 1 s of thinking between
-clicks. Bounded: the run ends after --seconds; everything stays on 127.0.0.1. The pool is copied
-(never modified) into a temporary folder; the geo cache is used read-only.
+into a random province or city (the wall's server-side callbacks on the focus, as the browser
+sends them after a click: one, which answers with every panel) and reads an API ranking, with
+1 s of thinking between clicks. Bounded: the run ends after --seconds; everything stays on
+127.0.0.1. The pool is copied (never modified) into a temporary folder; the geo cache is used
+read-only.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def split_outputs(output: str) -> list[dict]:
 
 
 class Wall:
-    """What a browser sends: the panel callbacks (inputs include the focus) and the tick."""
+    """What a browser sends: the server-side callbacks whose inputs include the focus (the
+    wall's one panels callback) and the tick; read from /_dash-dependencies."""
 
     def __init__(self, base: str) -> None:
         session = requests.Session()
@@ -277,9 +279,9 @@ def run_load(base: str, walls: int, analysts: int, seconds: float, interval: flo
             clicks += 1
             t0 = time.perf_counter()
             ok = True
-            for dep in wall.panels:  # the browser sends these together after a click
+            for dep in wall.panels:  # what the browser sends after a click (one callback)
                 r = stats.timed(
-                    "analyst: panel callback",
+                    "analyst: panels callback",
                     lambda dep=dep, focus=focus: s.post(
                         base + "/_dash-update-component", json=wall.body(dep, focus), timeout=60
                     ),

@@ -6,7 +6,7 @@ demo pool; the workers' RSS after a warm-up and at the end. Prints a table.
     python bench/bench_soak.py --cycles 2000 --clients 4
 
 One cycle is what a kiosk wall does per refresh: the refresh tick, and every tenth cycle a
-rotation to the next region (every server-side panel callback for it), so the per-worker memo,
+rotation to the next region (the wall's panels callback for it), so the per-worker memo,
 the figure building and the database sessions are all exercised. Before measuring, two ingests
 over the API move the data version (each rolled up by the scheduler child) and a warm-up
 rotates through every region twice, so the caches hold what a running wall holds; "flat" means
@@ -84,7 +84,7 @@ def soak(base: str, cycles: int, clients: int, stats: Stats, start: int) -> None
                 focus = {"code": codes[(i // 10) % len(codes)], "s": i}
                 for dep in wall.panels:
                     stats.timed(
-                        "rotation panel",
+                        "rotation panels",
                         lambda dep=dep, focus=focus: s.post(
                             base + "/_dash-update-component", json=wall.body(dep, focus), timeout=60
                         ),

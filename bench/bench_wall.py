@@ -3,9 +3,9 @@
     CARBONWALL_DATABASE_URL=sqlite:///instance/carbon.sqlite \\
     CARBONWALL_GEO_CACHE_DIR=instance/geo python bench/bench_wall.py [--browser] [--shots DIR]
 
-Server part (Flask test client, no network): every panel callback of a drill-down into each
-province and a sample of cities, cold (first visit in this worker) and warm; the idle refresh
-tick. Browser part (--browser; headless Chromium against `carbonwall serve --workers 2` on
+Server part (Flask test client, no network): the wall's one panels callback for a drill-down
+into each province and a sample of cities, cold (first visit in this worker) and warm; the idle
+refresh tick. Browser part (--browser; headless Chromium against `carbonwall serve --workers 2` on
 localhost at 1920x1080): navigation to every panel drawn, map click to every panel updated,
 bytes per load.
 """
@@ -25,23 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from callbacks.wall import OUTPUTS  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.config import Settings  # noqa: E402
 from datasource import queries  # noqa: E402
 from layouts import ids  # noqa: E402
 
 PAGE = {"lang": "zh", "kiosk": False, "root": "100000", "views": ["100000"], "resume_ms": 60000}
-# extra inputs after (focus, version) that a panel's callback takes, with a first visit's values
-EXTRA = {"header": [(ids.PICK, "data", None)], "map": [(ids.MAP_MODE, "value", "intensity")]}
-PANELS = {
-    "header": [(ids.BREADCRUMB, "children"), (ids.DETAIL, "children"), (ids.NOTICE, "children")],
-    "kpis": [(ids.KPIS, "children")],
-    "map": [(ids.MAP, "figure"), (ids.MAP_LEGEND, "children")],
-    "trend": [(ids.TREND, "figure")],
-    "gas": [(ids.GAS, "figure")],
-    "ranking": [(ids.RANKING, "children")],
-    "forecast": [(ids.FORECAST, "figure")],
-}
 
 
 def body(outputs, inputs, state):
@@ -74,46 +64,31 @@ def server_part(settings: Settings) -> list[tuple[str, str]]:
     codes = ["100000", *provinces, *cities]
     rows = []
     for label in ("cold", "warm"):
-        times, sizes, per_panel = [], [], {k: [] for k in PANELS}
+        times, sizes = [], []
         for code in codes:
-            focus = {"code": code, "s": 1}
-            total_t, total_b = 0.0, 0
-            for name, outputs in PANELS.items():
-                payload = body(
-                    outputs,
-                    [
-                        (ids.FOCUS, "data", focus),
-                        (ids.VERSION, "data", version),
-                        *EXTRA.get(name, []),
-                    ],
-                    [(ids.PAGE, "data", PAGE)],
-                )
-                t0 = time.perf_counter()
-                resp = client.post(
-                    "/_dash-update-component", json=payload, headers={"Accept-Encoding": "gzip"}
-                )
-                dt = (time.perf_counter() - t0) * 1000
-                assert resp.status_code == 200, (code, name, resp.status_code)
-                per_panel[name].append((dt, len(resp.data)))
-                total_t += dt
-                total_b += len(resp.data)
-            times.append(total_t)
-            sizes.append(total_b)
-        for name, samples in per_panel.items():
-            ts = [t for t, _ in samples]
-            bs = [b for _, b in samples]
-            rows.append(
-                (
-                    f"callback {name} ({label}, n={len(ts)})",
-                    f"median {statistics.median(ts):.1f} ms, p95 {pct(ts, 0.95):.1f} ms, "
-                    f"max {max(bs) / 1024:.1f} KB gzip",
-                )
+            payload = body(
+                OUTPUTS,
+                [
+                    (ids.FOCUS, "data", {"code": code, "s": 1}),
+                    (ids.VERSION, "data", version),
+                    (ids.PICK, "data", None),
+                    (ids.MAP_MODE, "value", "intensity"),
+                ],
+                [(ids.PAGE, "data", PAGE)],
             )
+            t0 = time.perf_counter()
+            resp = client.post(
+                "/_dash-update-component", json=payload, headers={"Accept-Encoding": "gzip"}
+            )
+            times.append((time.perf_counter() - t0) * 1000)
+            sizes.append(len(resp.data))
+            assert resp.status_code == 200, (code, resp.status_code)
         rows.append(
             (
-                f"drill-down, all 7 callbacks summed ({label})",
+                f"drill-down, the one panels callback ({label}, n={len(times)})",
                 f"median {statistics.median(times):.1f} ms, p95 {pct(times, 0.95):.1f} ms, "
-                f"{statistics.median(sizes) / 1024:.1f} KB gzip",
+                f"max {max(times):.1f} ms; median {statistics.median(sizes) / 1024:.1f} KB, "
+                f"max {max(sizes) / 1024:.1f} KB gzip",
             )
         )
     tick = body(

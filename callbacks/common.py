@@ -56,8 +56,8 @@ class Deps:
     settings: Any
     dashes: Any  # () -> list of (lon, lat) lines, the South China Sea dashes
     has_layer: Any = None  # (code) -> bool: is there a map layer of this region's children?
-    # one lock per stripe of region codes: the panels of one click arrive together, and the
-    # first to come reads the region's view while the others wait for it instead of reading
+    # one lock per stripe of region codes: walls clicking into one region at once (and the
+    # warm-up) read its view once; the first reads it while the others wait for it
     view_locks: tuple[Any, ...] = field(
         default_factory=lambda: tuple(threading.Lock() for _ in range(VIEW_LOCKS))
     )

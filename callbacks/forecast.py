@@ -4,10 +4,8 @@ intensity target's path (datasource.targets)."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
-
-from callbacks.common import Deps, lang_of, panel, scale_of, view
-from layouts import figures_outlook, ids
+from callbacks.common import Deps, lang_of, scale_of, view
+from layouts import figures_outlook
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
@@ -23,14 +21,3 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
         scale=scale_of(focus),
         uirevision=v.code,
     )
-
-
-def register(app: Dash, deps: Deps) -> None:
-    @app.callback(
-        Output(ids.FORECAST, "figure"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_forecast(focus, _version, page):
-        return panel(deps, "forecast", focus, page, build)

@@ -1,5 +1,6 @@
 """The choropleth of the focused region's children (by intensity or by target status), with
-flags, the grey regions without data, parks and the dashes; a park click picks its card."""
+flags, the grey regions without data, parks and the dashes (a panel of callbacks.wall); in the
+browser, a park click picks its card and the next layers are prefetched."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from callbacks.common import (
     lang_of,
     layer_features,
     memo_query,
-    panel,
     scale_of,
     view,
 )
@@ -66,17 +66,6 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
 
 
 def register(app: Dash, deps: Deps) -> None:
-    @app.callback(
-        Output(ids.MAP, "figure"),
-        Output(ids.MAP_LEGEND, "children"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        Input(ids.MAP_MODE, "value"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_map(focus, _version, mode, page):
-        return panel(deps, "map", focus, page, build, mode_of(mode))
-
     app.clientside_callback(
         ClientsideFunction(namespace="carbonwall", function_name="prefetch"),
         Output(ids.PREFETCH, "data"),

@@ -1,14 +1,12 @@
 """Breadcrumb, the detail card (a region, or a park picked on the map) and the focus notice
-follow the focused region; the KPI tiles are a callback of their own (the target look-up is
-the slowest query of a drill-down)."""
+follow the focused region; the KPI tiles are a panel of their own. Both are built in
+callbacks.wall's one callback."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
-
-from callbacks.common import Deps, RegionView, lang_of, memo_query, panel, policy_window, view
+from callbacks.common import Deps, RegionView, lang_of, memo_query, view
 from datasource.targets import peak_status
-from layouts import figures_map, ids, panels
+from layouts import figures_map, panels
 from layouts.figures import rank_positions
 from layouts.i18n import t
 
@@ -71,26 +69,3 @@ def _park_card(deps: Deps, v: RegionView, park: str, lang: str):  # type: ignore
     scores = memo_query(deps, "park_scores")
     rank = figures_map.park_industry_ranks(scores.values()).get(park)
     return panels.park_card(mark, rank, lang=lang)
-
-
-def register(app: Dash, deps: Deps) -> None:
-    @app.callback(
-        Output(ids.BREADCRUMB, "children"),
-        Output(ids.DETAIL, "children"),
-        Output(ids.NOTICE, "children"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        Input(ids.PICK, "data"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_header(focus, _version, pick, page):
-        return panel(deps, "header", focus, page, build, picked(pick), policy_window())
-
-    @app.callback(
-        Output(ids.KPIS, "children"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_kpis(focus, _version, page):
-        return panel(deps, "kpis", focus, page, build_kpis)

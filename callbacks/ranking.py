@@ -1,4 +1,5 @@
-"""Top and bottom children by emissions and intensity, and their CSV / XLSX export."""
+"""Top and bottom children by emissions and intensity (a panel of callbacks.wall), and their
+CSV / XLSX export."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import io
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.common import Deps, lang_of, memo_query, panel, period, resolve, view
+from callbacks.common import Deps, lang_of, memo_query, period, resolve, view
 from layouts import ids, panels
 
 
@@ -16,15 +17,6 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
 
 def register(app: Dash, deps: Deps) -> None:
     gwp = deps.settings.gwp_set
-
-    @app.callback(
-        Output(ids.RANKING, "children"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_ranking(focus, _version, page):
-        return panel(deps, "ranking", focus, page, build)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
-
-from callbacks.common import Deps, lang_of, panel, policy_window, scale_of, view
-from layouts import figures, ids
+from callbacks.common import Deps, lang_of, scale_of, view
+from layouts import figures
 
 POLICY_LEVEL = {"province": "provincial", "city": "municipal", "county": "municipal"}
 
@@ -16,14 +14,3 @@ def build(deps: Deps, focus, page, window=None):  # type: ignore[no-untyped-def]
     return figures.sector_trend(
         v.sectors, policies=chosen, lang=lang_of(page), scale=scale_of(focus), uirevision=v.code
     )
-
-
-def register(app: Dash, deps: Deps) -> None:
-    @app.callback(
-        Output(ids.TREND, "figure"),
-        Input(ids.FOCUS, "data"),
-        Input(ids.VERSION, "data"),
-        State(ids.PAGE, "data"),
-    )
-    def refresh_trend(focus, _version, page):
-        return panel(deps, "trend", focus, page, build, policy_window())

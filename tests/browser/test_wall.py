@@ -276,3 +276,31 @@ def test_wall009_city_view_shows_parks_and_a_park_click_opens_its_card(dash_duo,
     until(lambda: crumbs(dash_duo) == "全国›安徽省", 5)
     until(lambda: "瑶海化工园" not in (text(dash_duo, "#detail-card") or ""), 5)
     assert dash_duo.get_logs() == []
+
+
+def _dash_posts(dash_duo, since):
+    return dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => "
+        "e.name.includes('_dash-update-component') && e.startTime >= arguments[0]).length;",
+        since,
+    )
+
+
+def test_wall010_a_map_click_asks_the_server_once(dash_duo, wall_db):
+    dash_duo.start_server(make_app(wall_db[0]))
+    wait_drawn(dash_duo, 3)
+    time.sleep(0.3)  # nothing else in flight
+    t0 = dash_duo.driver.execute_script("return performance.now();")
+    _click_region(dash_duo, "340000")
+    until(lambda: crumbs(dash_duo) == "全国›安徽省", 5)
+    wait_drawn(dash_duo, 2)
+    until(lambda: "合肥" in text(dash_duo, "#ranking-tables"), 5)
+    time.sleep(0.5)  # a second request, if any, would have gone out by now
+    assert _dash_posts(dash_duo, t0) == 1  # every panel in one response
+    t1 = dash_duo.driver.execute_script("return performance.now();")
+    dash_duo.find_element("#map-mode label:nth-child(2)").click()  # 目标进度: the map alone
+    until(lambda: "颜色：目标进度" in (text(dash_duo, "#map-legend") or ""), 5)
+    time.sleep(0.5)
+    assert _dash_posts(dash_duo, t1) == 1
+    assert crumbs(dash_duo) == "全国›安徽省"
+    assert dash_duo.get_logs() == []

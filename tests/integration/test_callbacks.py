@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import replace
 
 import pytest
 import wall_data
@@ -57,63 +59,66 @@ def post(client, outputs, inputs, state=(), changed=None):
         "outputs": out if len(outputs) > 1 else out[0],
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": changed or [f"{_id(inputs[0][0])}.{inputs[0][1]}"],
+        "changedPropIds": [f"{_id(inputs[0][0])}.{inputs[0][1]}"] if changed is None else changed,
     }
     return client.post("/_dash-update-component", json=body)
 
 
 PAGE = {"lang": "zh", "kiosk": False, "root": "100000", "views": ["100000"], "resume_ms": 60000}
-HEADER_OUT = [
+# the one callback that redraws the wall's panels, its outputs in the order it registers them
+WALL_OUT = [
     (ids.BREADCRUMB, "children"),
     (ids.DETAIL, "children"),
     (ids.NOTICE, "children"),
+    (ids.KPIS, "children"),
+    (ids.MAP, "figure"),
+    (ids.MAP_LEGEND, "children"),
+    (ids.TREND, "figure"),
+    (ids.GAS, "figure"),
+    (ids.RANKING, "children"),
+    (ids.FORECAST, "figure"),
 ]
 
 
-def kpis(client, code, page=PAGE):
+def wall(client, focus, *, page=PAGE, pick=None, mode="intensity", changed=None):
+    """The wall's panels callback as the browser sends it after a map click (the focus changed;
+    `changed` names other triggers): the response's outputs by id."""
+    body = wall_body(client, focus, page=page, pick=pick, mode=mode, changed=changed)
+    assert "sideUpdate" not in body  # no global alert
+    return body["response"]
+
+
+def wall_body(client, focus, *, page=PAGE, pick=None, mode="intensity", changed=None):
     resp = post(
         client,
-        [(ids.KPIS, "children")],
-        [(ids.FOCUS, "data", {"code": code, "s": 1}), (ids.VERSION, "data", 1)],
+        WALL_OUT,
+        [
+            (ids.FOCUS, "data", focus),
+            (ids.VERSION, "data", 1),
+            (ids.PICK, "data", pick),
+            (ids.MAP_MODE, "value", mode),
+        ],
         [(ids.PAGE, "data", page)],
+        changed=changed,
     )
     assert resp.status_code == 200
-    return texts(resp.get_json()["response"][ids.KPIS]["children"])
+    return resp.get_json()
+
+
+def kpis(client, code, page=PAGE):
+    return texts(wall(client, {"code": code, "s": 1}, page=page)[ids.KPIS]["children"])
 
 
 def header(client, code, page=PAGE, pick=None):
-    return post(
-        client,
-        HEADER_OUT,
-        [
-            (ids.FOCUS, "data", {"code": code, "s": 1}),
-            (ids.VERSION, "data", 1),
-            (ids.PICK, "data", pick),
-        ],
-        [(ids.PAGE, "data", page)],
-    )
+    return wall(client, {"code": code, "s": 1}, page=page, pick=pick)
 
 
 def map_figure(client, focus, mode="intensity"):
-    resp = post(
-        client,
-        [(ids.MAP, "figure"), (ids.MAP_LEGEND, "children")],
-        [(ids.FOCUS, "data", focus), (ids.VERSION, "data", 1), (ids.MAP_MODE, "value", mode)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    assert resp.status_code == 200
-    return resp.get_json()["response"]
+    return wall(client, focus, mode=mode)
 
 
 def figure(client, graph, code):
-    resp = post(
-        client,
-        [(graph, "figure")],
-        [(ids.FOCUS, "data", {"code": code, "s": 1}), (ids.VERSION, "data", 1)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    assert resp.status_code == 200
-    return resp.get_json()["response"][graph]["figure"]
+    return wall(client, {"code": code, "s": 1})[graph]["figure"]
 
 
 def texts(node) -> list[str]:
@@ -136,9 +141,7 @@ def test_layout_is_served_with_the_data_version(client):
 
 
 def test_header_follows_a_city(client):
-    resp = header(client, "340100")
-    assert resp.status_code == 200
-    r = resp.get_json()["response"]
+    r = header(client, "340100")
     assert texts(r[ids.BREADCRUMB]["children"]) == ["全国", "›", "安徽省", "›", "合肥市"]
     assert kpis(client, "340100")[:3] == ["温室气体排放总量", "219.9", "万吨"]
     detail = texts(r[ids.DETAIL]["children"])
@@ -148,20 +151,8 @@ def test_header_follows_a_city(client):
 
 
 def drill(client, code):
-    """Every wall panel's callback for a focus on `code`, as a map click fires them."""
-    focus = {"code": code, "s": 1}
-    assert header(client, code).status_code == 200
-    assert kpis(client, code)
-    assert map_figure(client, focus)
-    for graph in (ids.TREND, ids.GAS, ids.FORECAST):
-        assert figure(client, graph, code)
-    resp = post(
-        client,
-        [(ids.RANKING, "children")],
-        [(ids.FOCUS, "data", focus), (ids.VERSION, "data", 1)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    assert resp.status_code == 200
+    """The wall's panels for a focus on `code`, as a map click asks for them."""
+    assert sorted(wall(client, {"code": code, "s": 1})) == sorted(i for i, _ in WALL_OUT)
 
 
 def test_a_first_visit_reads_the_region_in_one_session_and_a_second_in_none(app, client):
@@ -179,9 +170,7 @@ def test_a_first_visit_reads_the_region_in_one_session_and_a_second_in_none(app,
 
 
 def test_forged_region_gets_a_calm_message(client):
-    resp = header(client, "999999")
-    assert resp.status_code == 200
-    r = resp.get_json()["response"]
+    r = header(client, "999999")
     assert r[ids.NOTICE]["children"] == "未找到地区代码 999999，已返回全局视图"
     assert texts(r[ids.BREADCRUMB]["children"]) == ["全国"]
 
@@ -209,8 +198,7 @@ def test_map_flags_rose_and_fell(client):
 
 
 def test_english_page(client):
-    resp = header(client, "340000", page={**PAGE, "lang": "en"})
-    r = resp.get_json()["response"]
+    r = header(client, "340000", page={**PAGE, "lang": "en"})
     assert texts(r[ids.BREADCRUMB]["children"]) == ["China", "›", "Anhui"]
     assert kpis(client, "340000", page={**PAGE, "lang": "en"})[:3] == [
         "Total GHG emissions",
@@ -290,20 +278,80 @@ def test_export_csv_and_xlsx(client):
     assert base64.b64decode(data["content"])[:2] == b"PK"
 
 
-def test_panel_error_keeps_the_figure_and_shows_one_calm_sentence(app, client):
+def test_database_down_on_a_click_keeps_every_panel_and_shows_one_calm_sentence(
+    app, client, caplog
+):
     app.carbonwall_state.poll()
     app.carbonwall_state.sessions.kw["bind"] = _broken_engine()
-    resp = post(
-        client,
-        [(ids.TREND, "figure")],
-        [(ids.FOCUS, "data", {"code": "340200", "s": 1}), (ids.VERSION, "data", 1)],
-        [(ids.PAGE, "data", PAGE)],
-    )
-    assert resp.status_code == 200
-    body = resp.get_json()
-    assert "response" not in body or ids.TREND not in body.get("response", {})
+    with caplog.at_level(logging.ERROR, logger="callbacks.errors"):
+        body = wall_body(client, {"code": "340200", "s": 1})
+    assert body.get("response", {}) == {}  # the last good panels stay, breadcrumb included
     assert body["sideUpdate"] == {ids.ALERT: {"children": "数据暂时无法加载，系统将自动重试"}}
-    assert "Traceback" not in resp.get_data(as_text=True)
+    assert [r.getMessage()[:16] for r in caplog.records] == ["callback failed:"]
+    assert "Traceback" not in json.dumps(body)
+
+
+def test_a_failing_panel_shows_a_calm_note_and_the_other_six_update(client, monkeypatch, caplog):
+    from callbacks import wall as wall_callbacks
+
+    def broken(*_args):
+        raise ZeroDivisionError("gas builder bug")
+
+    for name in ("gas", "ranking"):
+        monkeypatch.setitem(
+            wall_callbacks.PANELS, name, replace(wall_callbacks.PANELS[name], build=broken)
+        )
+    with caplog.at_level(logging.ERROR, logger="callbacks.wall"):
+        r = wall(client, {"code": "340100", "s": 1})
+    gas = r[ids.GAS]["figure"]
+    assert gas["data"] == []
+    assert [a["text"] for a in gas["layout"]["annotations"]] == ["数据暂时无法加载，系统将自动重试"]
+    assert texts(r[ids.RANKING]["children"]) == ["数据暂时无法加载，系统将自动重试"]
+    assert texts(r[ids.BREADCRUMB]["children"]) == ["全国", "›", "安徽省", "›", "合肥市"]
+    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量", "219.9", "万吨"]
+    assert r[ids.MAP]["figure"]["data"][0]["locations"] == ["340103", "340102"]
+    assert r[ids.TREND]["figure"]["layout"]["shapes"][0]["x0"] == 2021.811
+    outlook = next(t for t in r[ids.FORECAST]["figure"]["data"] if t.get("name") == "预测")
+    assert outlook["x"] == [2024, 2025, 2026, 2027, 2028, 2029, 2030]
+    assert [(rec.getMessage(), rec.exc_info[0]) for rec in caplog.records] == [
+        ("wall panel gas failed for focus {'code': '340100', 's': 1}", ZeroDivisionError),
+        ("wall panel ranking failed for focus {'code': '340100', 's': 1}", ZeroDivisionError),
+    ]
+
+
+def test_a_failing_header_keeps_the_breadcrumb_and_says_why(client, monkeypatch):
+    from callbacks import wall as wall_callbacks
+
+    def broken(*_args):
+        raise KeyError("header builder bug")
+
+    panel = wall_callbacks.PANELS["header"]
+    monkeypatch.setitem(wall_callbacks.PANELS, "header", replace(panel, build=broken))
+    r = wall(client, {"code": "340100", "s": 1})
+    assert ids.BREADCRUMB not in r  # the last breadcrumb stays: it still leads back up
+    assert r[ids.DETAIL]["children"] == []
+    assert r[ids.NOTICE]["children"] == "数据暂时无法加载，系统将自动重试"
+    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量", "219.9", "万吨"]
+
+
+def test_one_callback_draws_the_wall_and_a_pick_or_a_colouring_redraws_only_its_panel(app, client):
+    server_side_on_focus = [
+        key
+        for key, spec in app.callback_map.items()
+        if spec.get("callback") is not None
+        and any(i["id"] == ids.FOCUS and i["property"] == "data" for i in spec["inputs"])
+    ]
+    assert server_side_on_focus == [".." + "...".join(f"{i}.{p}" for i, p in WALL_OUT) + ".."]
+    focus = {"code": "340100", "s": 1}
+    pick = {"park": "P34010201", "at": "340100"}
+    picked = wall(client, focus, pick=pick, changed=[f"{ids.PICK}.data"])
+    assert sorted(picked) == [ids.BREADCRUMB, ids.DETAIL, ids.NOTICE]
+    assert texts(picked[ids.DETAIL]["children"])[0] == "瑶海化工园"
+    recoloured = wall(client, focus, pick=pick, mode="target", changed=[f"{ids.MAP_MODE}.value"])
+    assert sorted(recoloured) == [ids.MAP, ids.MAP_LEGEND]
+    assert texts(recoloured[ids.MAP_LEGEND]["children"])[0] == "颜色：目标进度"
+    first = wall(client, focus, changed=[])  # the first call after the page loads: every panel
+    assert sorted(first) == sorted(i for i, _ in WALL_OUT)
 
 
 def test_kpi_target_tile_shows_progress_goal_and_rate_still_needed(client):
@@ -362,7 +410,7 @@ def test_city_map_has_parks_sized_by_emissions_and_coloured_by_pdi(client):
 
 def test_a_picked_park_opens_its_card_and_a_park_elsewhere_is_ignored(client):
     pick = {"park": "P34010201", "at": "340100"}
-    card = texts(header(client, "340100", pick=pick).get_json()["response"][ids.DETAIL]["children"])
+    card = texts(header(client, "340100", pick=pick)[ids.DETAIL]["children"])
     assert card == [
         "瑶海化工园",
         "园区 · 化工 · 省级",
@@ -378,14 +426,14 @@ def test_a_picked_park_opens_its_card_and_a_park_elsewhere_is_ignored(client):
         "低碳影响力（20%）",
         "1.50",
     ]
-    elsewhere = header(client, "340202", pick={"park": "P34010201"}).get_json()["response"]
+    elsewhere = header(client, "340202", pick={"park": "P34010201"})
     assert texts(elsewhere[ids.DETAIL]["children"])[0] == "镜湖区"
-    junk = header(client, "340100", pick={"park": ["x"]}).get_json()["response"]
+    junk = header(client, "340100", pick={"park": ["x"]})
     assert texts(junk[ids.DETAIL]["children"])[0] == "合肥市"
 
 
 def test_detail_card_has_peak_watch_and_latest_policies(client):
-    card = texts(header(client, "340100").get_json()["response"][ids.DETAIL]["children"])
+    card = texts(header(client, "340100")[ids.DETAIL]["children"])
     assert card[card.index("达峰研判") + 1] == "未达峰"
     assert card[card.index("最新政策") + 1 :] == [
         "合肥市碳达峰实施方案",
@@ -395,7 +443,7 @@ def test_detail_card_has_peak_watch_and_latest_policies(client):
         "2030年前碳达峰行动方案",
         "2021-10-24 · 国发〔2021〕23号",
     ]
-    jiangsu = texts(header(client, "320000").get_json()["response"][ids.DETAIL]["children"])
+    jiangsu = texts(header(client, "320000")[ids.DETAIL]["children"])
     assert jiangsu[jiangsu.index("最新政策") + 1 :: 2] == [
         "江苏省碳达峰实施方案",
         "2030年前碳达峰行动方案",
@@ -436,3 +484,16 @@ def test_forecast_panel_reads_the_stored_forecasts(client, engine):
     assert path["x"] == [2020, 2021, 2022, 2023, 2024, 2025]
     assert path["y"][-1] == pytest.approx(path["y"][0] * 0.82)
     assert [len(named["95% 区间"]), len(named["80% 区间"])] == [2, 2]
+
+
+def test_which_panels_a_change_redraws():
+    from callbacks.wall import changed_panels
+
+    every = {"header", "kpis", "map", "trend", "gas", "ranking", "forecast"}
+    assert changed_panels([]) == every  # the first call after the page loads
+    assert changed_panels([f"{ids.FOCUS}.data"]) == every
+    assert changed_panels([f"{ids.VERSION}.data"]) == every
+    assert changed_panels([f"{ids.FOCUS}.data", f"{ids.PICK}.data"]) == every
+    assert changed_panels([f"{ids.PICK}.data"]) == {"header"}
+    assert changed_panels([f"{ids.MAP_MODE}.value"]) == {"map"}
+    assert changed_panels([f"{ids.PICK}.data", f"{ids.MAP_MODE}.value"]) == {"header", "map"}

@@ -31,6 +31,7 @@ import pytest
 import wall_data
 from sqlalchemy import create_engine, text
 
+from callbacks import common
 from dashboard.app import create_app
 from dashboard.config import Settings
 from dashboard.scheduler import HeavyJob
@@ -167,22 +168,47 @@ def tick(client, known, alert=None):
     )
 
 
+# the wall's one panels callback, its outputs in the order it registers them
+WALL_OUT = [
+    (ids.BREADCRUMB, "children"),
+    (ids.DETAIL, "children"),
+    (ids.NOTICE, "children"),
+    (ids.KPIS, "children"),
+    (ids.MAP, "figure"),
+    (ids.MAP_LEGEND, "children"),
+    (ids.TREND, "figure"),
+    (ids.GAS, "figure"),
+    (ids.RANKING, "children"),
+    (ids.FORECAST, "figure"),
+]
+
+
 def kpis(client, code="340000", version=1):
+    """The KPI tiles of the wall's panels callback for `code` (every panel answered)."""
     r = post(
         client,
-        [(ids.KPIS, "children")],
-        [(ids.FOCUS, "data", {"code": code, "s": 1}), (ids.VERSION, "data", version)],
+        WALL_OUT,
+        [
+            (ids.FOCUS, "data", {"code": code, "s": 1}),
+            (ids.VERSION, "data", version),
+            (ids.PICK, "data", None),
+            (ids.MAP_MODE, "value", "intensity"),
+        ],
         [(ids.PAGE, "data", PAGE)],
     )
     assert r.status_code == 200
-    return json.dumps(r.get_json()["response"][ids.KPIS]["children"], ensure_ascii=False)
+    body = r.get_json()
+    assert "sideUpdate" not in body and sorted(body["response"]) == sorted(i for i, _ in WALL_OUT)
+    return json.dumps(body["response"][ids.KPIS]["children"], ensure_ascii=False)
 
 
 # ------------------------------------------------------------------ the database goes away
 
 
-def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog):
+def test_wall_keeps_last_good_data_says_stale_and_recovers(cluster, pool, caplog, monkeypatch):
     url, engine = pool
+    # one policy window for the whole test: a new window would re-read the region's view
+    monkeypatch.setattr(common, "POLICY_SECONDS", 10**9)
     app = create_app(
         Settings(
             database_url=url,
