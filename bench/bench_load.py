@@ -2,7 +2,8 @@
 `carbonwall serve --workers 2` (gunicorn) on a copy of the national demo pool. Prints a table.
 
     python bench/bench_load.py                       # 50 walls, 5 analysts, 60 s
-    python bench/bench_load.py --walls 50 --analysts 5 --seconds 120 --pool /tmp/e2e/carbon.sqlite
+    python bench/bench_load.py --walls 50 --analysts 5 --seconds 120 \\
+        --pool /tmp/e2e/carbon.sqlite --geo /tmp/e2e/geo
 
 A wall loads the page once (index, layout, every panel for the root) and then sends the refresh
 tick every 5 s (the data-version check; an idle tick answers 204). An analyst repeatedly drills
@@ -332,11 +333,12 @@ def main() -> None:
     ap.add_argument("--interval", type=float, default=5)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--pool", type=Path, default=POOL)
+    ap.add_argument("--geo", type=Path, default=GEO, help="the pool's map layers (read-only)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cw-load-"))
     try:
         url = copy_pool(args.pool, tmp)
-        server = Server(url, args.workers, tmp)
+        server = Server(url, args.workers, tmp, CARBONWALL_GEO_CACHE_DIR=str(args.geo))
         try:
             server.wait_ready()
             t0 = time.monotonic()
