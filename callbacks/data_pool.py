@@ -163,7 +163,13 @@ def _ingest(
         from datasource.pdi_ingest import ingest_pdi_bytes  # the write paths, loaded when used
 
         report: Any = ingest_pdi_bytes(
-            engine, data, str(kind), file_name=file_name, dry_run=dry_run, source=SOURCE
+            engine,
+            data,
+            str(kind),
+            file_name=file_name,
+            dry_run=dry_run,
+            source=SOURCE,
+            actor=actor,
         )
     else:
         from datasource.ingest import ingest_bytes
@@ -176,6 +182,7 @@ def _ingest(
             dry_run=dry_run,
             source=SOURCE,
             park_checker=park_checker,
+            actor=actor,
         )
     log.info(
         "web ingest by %s of %s (%d bytes, kind %s%s): %s, batch %s, data version %s",

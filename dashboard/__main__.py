@@ -76,6 +76,16 @@ def build_geo(force: bool) -> None:
     click.echo(f"{report.files} layer files in {settings.geo_cache_dir}, {report.seconds:.1f} s")
 
 
+def _os_user() -> str | None:
+    """The operating-system account running the CLI, recorded as the batch's actor."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None
+
+
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -92,14 +102,22 @@ def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
     if kind in PDI_KINDS:
         from datasource.pdi_store import ingest_pdi_file
 
-        report = ingest_pdi_file(_engine(settings), file, kind, dry_run=dry_run, source="cli")
+        report = ingest_pdi_file(
+            _engine(settings), file, kind, dry_run=dry_run, source="cli", actor=_os_user()
+        )
         click.echo(report.render())
         sys.exit(0 if report.ok else 1)
     from datasource.ingest import ingest_file
     from geo.parks import check_park
 
     report = ingest_file(
-        _engine(settings), file, kind=kind, dry_run=dry_run, source="cli", park_checker=check_park
+        _engine(settings),
+        file,
+        kind=kind,
+        dry_run=dry_run,
+        source="cli",
+        park_checker=check_park,
+        actor=_os_user(),
     )
     click.echo(report.render())
     if not report.ok:

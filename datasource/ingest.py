@@ -107,6 +107,7 @@ def ingest_file(
     dry_run: bool = False,
     source: str = "cli",
     park_checker: ParkChecker | None = None,
+    actor: str | None = None,
 ) -> IngestReport:
     """Validate and load one CSV (UTF-8, UTF-8-BOM, GBK) or XLSX file: all rows or none."""
     path = Path(path)
@@ -118,6 +119,7 @@ def ingest_file(
         dry_run=dry_run,
         source=source,
         park_checker=park_checker,
+        actor=actor,
     )
 
 
@@ -130,6 +132,7 @@ def ingest_bytes(
     dry_run: bool = False,
     source: str = "api",
     park_checker: ParkChecker | None = None,
+    actor: str | None = None,
 ) -> IngestReport:
     """Like ingest_file, for the bytes of an uploaded file."""
     table = read_bytes(data)
@@ -143,6 +146,7 @@ def ingest_bytes(
         dry_run=dry_run,
         source=source,
         park_checker=park_checker,
+        actor=actor,
     )
 
 
@@ -155,6 +159,7 @@ def ingest_frame(
     source: str = "demo",
     park_checker: ParkChecker | None = None,
     dry_run: bool = False,
+    actor: str | None = None,
 ) -> IngestReport:
     """Load a frame with a file's columns (str or numbers); line numbers as if header = line 1."""
     from datasource.readers import canonical_column
@@ -174,6 +179,7 @@ def ingest_frame(
         dry_run=dry_run,
         source=source,
         park_checker=park_checker,
+        actor=actor,
     )
 
 
@@ -190,6 +196,7 @@ def _ingest_table(
     dry_run: bool,
     source: str,
     park_checker: ParkChecker | None,
+    actor: str | None = None,
 ) -> IngestReport:
     kind, staged, probs = validate(table, kind, Context(known_regions(engine), park_checker))
     rows = len(table.frame)
@@ -206,7 +213,16 @@ def _ingest_table(
         batch_id = None
         if not dry_run:
             batch_id = record_rejection(
-                engine, kind, file_name, sha256, table.encoding, rows, source, listed, probs.count
+                engine,
+                kind,
+                file_name,
+                sha256,
+                table.encoding,
+                rows,
+                source,
+                listed,
+                probs.count,
+                actor=actor,
             )
         log.warning("rejected %s (%s): %d problems", file_name, kind, probs.count)
         return IngestReport(
@@ -222,7 +238,9 @@ def _ingest_table(
             **base,
         )
     try:
-        written = write(engine, staged, base, sha256=sha256, source=source, dry_run=dry_run)
+        written = write(
+            engine, staged, base, sha256=sha256, source=source, dry_run=dry_run, actor=actor
+        )
     except SQLAlchemyError as exc:
         log.exception("ingest of %s failed in the database", file_name)
         problem = Problem(
@@ -233,7 +251,16 @@ def _ingest_table(
         batch_id = None
         if not dry_run:
             batch_id = record_rejection(
-                engine, kind, file_name, sha256, table.encoding, rows, source, [problem], 1
+                engine,
+                kind,
+                file_name,
+                sha256,
+                table.encoding,
+                rows,
+                source,
+                [problem],
+                1,
+                actor=actor,
             )
         return IngestReport(
             ok=False,

@@ -60,6 +60,8 @@ def record_rejection(
     source: str,
     listed: list[Problem],
     count: int,
+    *,
+    actor: str | None = None,
 ) -> int | None:
     """The audit log of a rejected file, in its own short transaction; never data."""
     try:
@@ -76,6 +78,7 @@ def record_rejection(
                     replaced=0,
                     created_at=datetime.now(UTC),
                     source=source,
+                    actor=_actor(actor),
                 )
             ).inserted_primary_key[0]
             entries = [
@@ -106,8 +109,19 @@ def _distinct(engine_or_conn: Connection, left: str, right: str) -> str:
     return f"{left} IS NOT {right}"
 
 
+def _actor(actor: str | None) -> str | None:
+    return actor[:64] if actor else None
+
+
 def write(
-    engine: Engine, staged: Staged, base: dict, *, sha256: str, source: str, dry_run: bool
+    engine: Engine,
+    staged: Staged,
+    base: dict,
+    *,
+    sha256: str,
+    source: str,
+    dry_run: bool,
+    actor: str | None = None,
 ) -> Written:
     """Stage, compare and upsert the rows, record the batch and bump the data version, all in
     one transaction (rolled back instead for a dry run). ``base`` has the file's kind, name,
@@ -118,7 +132,15 @@ def write(
         tx = conn.begin()
         try:
             result = _write_in(
-                conn, staged, base, sha256=sha256, source=source, dry_run=dry_run, pg=pg, now=now
+                conn,
+                staged,
+                base,
+                sha256=sha256,
+                source=source,
+                dry_run=dry_run,
+                pg=pg,
+                now=now,
+                actor=actor,
             )
         except BaseException:
             tx.rollback()
@@ -145,6 +167,7 @@ def _write_in(
     dry_run: bool,
     pg: bool,
     now: datetime,
+    actor: str | None = None,
 ) -> Written:
     frame = staged.frame
     cols = list(frame.columns)
@@ -187,6 +210,7 @@ def _write_in(
                     replaced=replaced,
                     created_at=now,
                     source=source,
+                    actor=_actor(actor),
                 )
             ).inserted_primary_key[0]
         )

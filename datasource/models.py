@@ -141,7 +141,8 @@ class IngestBatch(Base):
     inserted: Mapped[int] = mapped_column(Integer, default=0)
     replaced: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    source: Mapped[str] = mapped_column(String(16), default="cli")  # cli / api / demo
+    source: Mapped[str] = mapped_column(String(16), default="cli")  # cli / api / demo / web
+    actor: Mapped[str | None] = mapped_column(String(64))  # who: a login (web), an OS user (cli)
 
 
 class RejectedRow(Base):

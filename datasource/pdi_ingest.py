@@ -104,12 +104,24 @@ def _write(session: Session, kind: str, staged: Staged, batch_id: int | None) ->
 
 
 def ingest_pdi_file(
-    engine: Engine, path: str | Path, kind: str, *, dry_run: bool = False, source: str = "cli"
+    engine: Engine,
+    path: str | Path,
+    kind: str,
+    *,
+    dry_run: bool = False,
+    source: str = "cli",
+    actor: str | None = None,
 ) -> PdiReport:
     """Load one PDI file (CSV in UTF-8/GBK, or XLSX) of ``kind``: every row or none."""
     path = Path(path)
     return ingest_pdi_bytes(
-        engine, path.read_bytes(), kind, file_name=path.name, dry_run=dry_run, source=source
+        engine,
+        path.read_bytes(),
+        kind,
+        file_name=path.name,
+        dry_run=dry_run,
+        source=source,
+        actor=actor,
     )
 
 
@@ -121,6 +133,7 @@ def ingest_pdi_bytes(
     file_name: str = "upload",
     dry_run: bool = False,
     source: str = "cli",
+    actor: str | None = None,
 ) -> PdiReport:
     if kind not in KINDS:
         raise ValueError(f"unknown PDI file kind {kind!r}; expected one of {KINDS}")
@@ -139,7 +152,8 @@ def ingest_pdi_bytes(
         if not probs:
             staged, probs = VALIDATORS[kind](rd, session)
         if probs or staged is None:
-            batch = None if dry_run else _record(engine, kind, file_name, sha, rd, source, probs)
+            who = (source, actor)
+            batch = None if dry_run else _record(engine, kind, file_name, sha, rd, who, probs)
             log.warning("rejected PDI file %s (%s): %d problems", file_name, kind, len(probs))
             return PdiReport(
                 False,
@@ -163,7 +177,7 @@ def ingest_pdi_bytes(
             )
     try:
         with Session(engine) as session, session.begin():
-            batch = _batch(session, kind, file_name, sha, rd, source, "accepted")
+            batch = _batch(session, kind, file_name, sha, rd, (source, actor), "accepted")
             inserted, replaced = _write(session, kind, staged, batch)
             session.execute(
                 update(IngestBatch)
@@ -190,7 +204,9 @@ def _version(session: Session) -> int | None:
     return session.scalar(text("SELECT version FROM data_state WHERE id = 1"))
 
 
-def _batch(session: Session, kind, file_name, sha, rd: Rows, source, status) -> int:  # noqa: ANN001
+def _batch(session: Session, kind, file_name, sha, rd: Rows, who, status) -> int:  # noqa: ANN001
+    """An ingest_batch row; ``who`` is (source, actor)."""
+    source, actor = who
     row = IngestBatch(
         kind=kind,
         file_name=file_name[:255],
@@ -202,17 +218,18 @@ def _batch(session: Session, kind, file_name, sha, rd: Rows, source, status) -> 
         replaced=0,
         created_at=datetime.now(UTC),
         source=source,
+        actor=actor[:64] if actor else None,
     )
     session.add(row)
     session.flush()
     return row.id
 
 
-def _record(engine, kind, file_name, sha, rd, source, probs: Sequence[Problem]) -> int | None:  # noqa: ANN001
+def _record(engine, kind, file_name, sha, rd, who, probs: Sequence[Problem]) -> int | None:  # noqa: ANN001
     """The audit log of a rejected file, in its own short transaction; never data."""
     try:
         with Session(engine) as session, session.begin():
-            batch = _batch(session, kind, file_name, sha, rd, source, "rejected")
+            batch = _batch(session, kind, file_name, sha, rd, who, "rejected")
             session.add_all(
                 RejectedRow(batch_id=batch, line=p.line, column=p.column, reason=p.reason)
                 for p in probs[:MAX_LISTED_PROBLEMS]

@@ -37,6 +37,7 @@ class Batch:
     replaced: int
     created_at: datetime
     source: str
+    actor: str | None = None  # a login (web) or an OS user (cli); None before 0002_batch_actor
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _batch(row: IngestBatch) -> Batch:
         replaced=row.replaced or 0,
         created_at=_aware(row.created_at) or datetime.min.replace(tzinfo=UTC),
         source=row.source or "",
+        actor=row.actor,
     )
 
 

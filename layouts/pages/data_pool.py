@@ -296,6 +296,12 @@ def _rejected(report: IngestReport | PdiReport, name: str, kind: str, lang: str)
 # --------------------------------------------------------------------------- storage
 
 
+def source_text(source: str, actor: str | None, lang: str = "zh") -> str:
+    """网页 · admin: where a batch came from and who loaded it (when known)."""
+    where = name_of(SOURCE_NAMES, source, lang)
+    return f"{where} · {actor}" if actor else where
+
+
 def batch_table(page: BatchPage, lang: str = "zh") -> html.Div:
     """The history: one row per batch, newest first; the file name opens its detail."""
     if not page.batches:
@@ -330,7 +336,7 @@ def batch_table(page: BatchPage, lang: str = "zh") -> html.Div:
                 html.Td(f"{b.rows:,}", style=right),
                 html.Td(f"{b.inserted:,}", style=right),
                 html.Td(f"{b.replaced:,}", style=right),
-                html.Td(name_of(SOURCE_NAMES, b.source, lang), style=_SOURCE),
+                html.Td(source_text(b.source, b.actor, lang), style=_SOURCE),
             ],
             className="dpool-batch-row",
         )

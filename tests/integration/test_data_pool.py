@@ -169,6 +169,7 @@ def test_dpool002_admin_uploads_a_good_file_again_and_a_changed_one(site, sessio
     assert pool(sessions) == (3, 1, 1)
     first = latest_batch(sessions)
     assert (first.status, first.source, first.rows, first.inserted) == ("accepted", "web", 3, 3)
+    assert first.actor == "admin"  # who loaded it
 
     again = upload(client, app, GOOD)
     assert [text(x) for x in again[page.REPORT]["children"]["props"]["children"]][:3] == [
@@ -188,9 +189,9 @@ def test_dpool002_admin_uploads_a_good_file_again_and_a_changed_one(site, sessio
         for tr in table["props"]["children"][0]["props"]["children"][1]["props"]["children"]
     ]
     assert [r[19:] for r in rows] == [
-        "排放-修订.csv排放数据已导入301网页",
-        "排放.csv排放数据无变化300网页",
-        "排放.csv排放数据已导入330网页",
+        "排放-修订.csv排放数据已导入301网页 · admin",
+        "排放.csv排放数据无变化300网页 · admin",
+        "排放.csv排放数据已导入330网页 · admin",
     ]
     assert text(table).endswith("显示最新 3 批，共 3 批")
 
@@ -281,7 +282,12 @@ def test_dpool005_pdi_kind_goes_to_the_pdi_ingest_and_limits_hold(site, sessions
         "此次尝试已记为批次 #1，可在导入历史中查看。"
     )
     pdi = latest_batch(sessions)
-    assert (pdi.kind, pdi.status, pdi.source) == ("pdi_scores", "rejected", "web")
+    assert (pdi.kind, pdi.status, pdi.source, pdi.actor) == (
+        "pdi_scores",
+        "rejected",
+        "web",
+        "admin",
+    )
 
     big = upload(client, app, GOOD.encode() + b"#" * (1024 * 1024))
     assert text(big[page.REPORT]["children"]) == "文件超过 1 MB 上限"
@@ -317,3 +323,27 @@ def test_dpool006_history_pages_newest_first(engine, sessions):
         ("340102|2024|1.1.1.1|CO2", 11.0, 12.0)
     ]
     assert (detail.changes_total, detail.rejected, missing) == (1, [], None)
+
+
+def test_dpool007_migration_0002_adds_and_removes_the_actor_column(engine):
+    """0002_batch_actor on both databases: the column is there after migrate, a downgrade to
+    0001 on its branch removes it (older batches keep loading), an upgrade brings it back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from datasource.schema import alembic_config
+
+    def columns() -> list[str]:
+        return [c["name"] for c in inspect(engine).get_columns("ingest_batch")]
+
+    def migrate_to(revision: str, down: bool) -> None:
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(cfg, revision)
+
+    assert columns()[-1] == "actor"
+    migrate_to("0002_batch_actor@0001", down=True)
+    assert "actor" not in columns()
+    migrate_to("heads", down=False)
+    assert columns()[-1] == "actor"

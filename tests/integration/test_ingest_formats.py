@@ -3,6 +3,8 @@ dry runs and frames, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import getpass
+
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -234,6 +236,13 @@ def test_cli_checks_park_points_against_the_boundaries(regions, db_url, tmp_path
     assert "第 3 行 [lon]: 园区位置与所在区县不符 (location check): " in result.output
     assert "not in the declared Baohe District (340111)" in result.output
     assert pool_state(regions) == before
+    # both batches, the accepted and the rejected one, name the account that ran the CLI
+    with Session(regions) as session:
+        batches = session.scalars(select(IngestBatch).order_by(IngestBatch.id)).all()
+    assert [(b.status, b.source, b.actor) for b in batches[-2:]] == [
+        ("accepted", "cli", getpass.getuser()),
+        ("rejected", "cli", getpass.getuser()),
+    ]
 
 
 def test_targets_accept_percentages_and_regions_update_names(regions, tmp_path):

@@ -251,3 +251,9 @@ def test_state_lines_current_behind_and_never_built():
     assert "about every 30 s" in _text(behind)
     never = page.state_lines(PoolState(0, None, -1, None), 60)
     assert _text(never).startswith("当前数据版本：0大屏汇总：尚未构建待重建")
+
+
+def test_source_names_the_loader_when_known():
+    assert page.source_text("web", "admin") == "网页 · admin"
+    assert page.source_text("cli", None) == "命令行"
+    assert page.source_text("api", None, "en") == "API"
