@@ -36,9 +36,7 @@ from datasource.ingest import ingest_frame  # noqa: E402
 from datasource.schema import load_regions, migrate  # noqa: E402
 from geo.regions import load_regions as geo_regions  # noqa: E402
 
-PG_URL = os.environ.get(
-    "CW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("CW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 NO_DATA = {"710000", "810000", "820000"}  # Taiwan, Hong Kong, Macau: on the map, no data

@@ -28,6 +28,7 @@ from layouts.i18n import t
 
 log = logging.getLogger(__name__)
 
+
 def _assets_folder() -> Path:
     """The checkout's assets/ (development, editable installs), else the installed copy under
     the environment's share/carbonwall/assets (a wheel from the offline kit)."""

@@ -47,9 +47,16 @@ def load_reference(session: Session) -> None:
     for s in reference.sectors():
         session.add(
             Sector(
-                code=s.code, parent_code=s.parent, top=s.top, depth=s.depth, sort_key=s.sort_key,
-                name_zh=s.name_zh, name_en=s.name_en, gases=";".join(s.gases),
-                is_leaf=s.is_leaf, may_be_negative=s.may_be_negative,
+                code=s.code,
+                parent_code=s.parent,
+                top=s.top,
+                depth=s.depth,
+                sort_key=s.sort_key,
+                name_zh=s.name_zh,
+                name_en=s.name_en,
+                gases=";".join(s.gases),
+                is_leaf=s.is_leaf,
+                may_be_negative=s.may_be_negative,
             )
         )
     for gwp_set, values in reference.gwp_table().items():
@@ -67,8 +74,13 @@ def load_regions(session: Session, records) -> int:  # records: iterable of geo 
         row = existing.get(rec.code)
         if row is None:
             session.add(
-                Region(code=rec.code, parent_code=rec.parent_code, level=rec.level,
-                       name_zh=rec.name_zh, name_en=rec.name_en)
+                Region(
+                    code=rec.code,
+                    parent_code=rec.parent_code,
+                    level=rec.level,
+                    name_zh=rec.name_zh,
+                    name_en=rec.name_en,
+                )
             )
             n += 1
         else:

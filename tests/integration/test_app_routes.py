@@ -17,7 +17,6 @@ def client(engine, db_url, tmp_path):
     return app.server.test_client()
 
 
-
 @pytest.mark.parametrize(
     ("path", "marker"),
     [

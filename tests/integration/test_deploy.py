@@ -32,9 +32,7 @@ from datasource.schema import migrate
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 TOKEN = "deploy-test-token-42"
-PG_URL = os.environ.get(
-    "CW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("CW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CHANGE = b"region_code,period,sector_code,gas,value,unit\n340102,2024,1.1.1.1,CO2,777.5,t\n"
 
 

@@ -127,7 +127,7 @@ def test_uploads_only_pdf_within_the_size_limit_with_a_safe_name(server):
     send(PDF, "碳达峰 方案.pdf")
     header = client.get(url).headers["Content-Disposition"]
     assert header == (
-        "attachment; filename=\"______.pdf\"; "
+        'attachment; filename="______.pdf"; '
         "filename*=UTF-8''%E7%A2%B3%E8%BE%BE%E5%B3%B0_%E6%96%B9%E6%A1%88.pdf"
     )
     header.encode("latin-1")
