@@ -26,6 +26,7 @@ test: install-test
 	bash scripts/ensure-services.sh
 	lint-imports
 	ruff check .
+	ruff format --check .
 	$(PYTHON) -m pytest
 
 # The benchmarks that need no filled pool; the others (bench_queries, bench_wall, bench_api,
