@@ -142,8 +142,9 @@ def test_dpl001_viewer_refused_admin_fixes_a_bad_row_and_sees_the_history(dash_d
     assert "2 行：新增 2，替换 0，未变 0" in dash_duo.find_element(f"#{page.REPORT}").text
     until(lambda: len(dash_duo.find_elements(".dpool-batch-row")) == 2, timeout=10)
     rows = [r.text for r in dash_duo.find_elements(".dpool-batch-row")]
-    assert rows[0].split()[2:] == ["合肥2024排放.csv", "排放数据", "已导入", "2", "2", "0", "网页"]
-    assert rows[1].split()[2:] == ["合肥2024排放.csv", "排放数据", "已拒绝", "2", "0", "0", "网页"]
+    name, by_admin = ["合肥2024排放.csv", "排放数据"], ["网页", "·", "admin"]  # who loaded it
+    assert rows[0].split()[2:] == [*name, "已导入", "2", "2", "0", *by_admin]
+    assert rows[1].split()[2:] == [*name, "已拒绝", "2", "0", "0", *by_admin]
     dash_duo.wait_for_contains_text(f"#{page.STATE}", "当前数据版本：1", timeout=10)
 
     # the rejected batch's rows, from the history
