@@ -208,8 +208,9 @@ def _ingest_table(
         "dry_run": dry_run,
         "ignored_columns": ignored_columns(table, kind),
     }
-    if probs.count or staged is None:
-        listed = probs.listed()
+
+    def rejected(listed: list[Problem], count: int) -> IngestReport:
+        """Nothing changed: the attempt and its problems are recorded (not for a dry run)."""
         batch_id = None
         if not dry_run:
             batch_id = record_rejection(
@@ -221,10 +222,9 @@ def _ingest_table(
                 rows,
                 source,
                 listed,
-                probs.count,
+                count,
                 actor=actor,
             )
-        log.warning("rejected %s (%s): %d problems", file_name, kind, probs.count)
         return IngestReport(
             ok=False,
             batch_id=batch_id,
@@ -234,9 +234,13 @@ def _ingest_table(
             problems=listed,
             data_version=current_version(engine),
             status="rejected",
-            problem_count=probs.count,
+            problem_count=count,
             **base,
         )
+
+    if probs.count or staged is None:
+        log.warning("rejected %s (%s): %d problems", file_name, kind, probs.count)
+        return rejected(probs.listed(), probs.count)
     try:
         written = write(
             engine, staged, base, sha256=sha256, source=source, dry_run=dry_run, actor=actor
@@ -248,32 +252,7 @@ def _ingest_table(
             None,
             f"数据库写入失败, 已回滚 (database error, rolled back): {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}",  # noqa: E501
         )
-        batch_id = None
-        if not dry_run:
-            batch_id = record_rejection(
-                engine,
-                kind,
-                file_name,
-                sha256,
-                table.encoding,
-                rows,
-                source,
-                [problem],
-                1,
-                actor=actor,
-            )
-        return IngestReport(
-            ok=False,
-            batch_id=batch_id,
-            inserted=0,
-            replaced=0,
-            unchanged=0,
-            problems=[problem],
-            data_version=current_version(engine),
-            status="rejected",
-            problem_count=1,
-            **base,
-        )
+        return rejected([problem], 1)
     result = IngestReport(ok=True, problems=[], problem_count=0, **asdict(written), **base)
     log.info(
         "%s %s: %d rows, %d inserted, %d replaced (batch %s, version %s)",
