@@ -1,10 +1,10 @@
 """Callbacks of the data pool's administration page (/data).
 
-Every callback asks the database for the session user's role first (``_admin``, the policy
-administration page's check): the layout is public and holds no data, so a viewer who opens
+Every callback asks the database for the session user's role first
+(``callbacks.admin.admin_user``): the layout is public and holds no data, so a viewer who opens
 it, or who forges a callback request to /_dash-update-component, reads nothing and changes
 nothing. An upload goes through the same ingest as the CLI and the HTTP API (all rows or
-none), recorded with source ``web``; the acting user is named in the log line.
+none), recorded with source ``web`` and the administrator as ``ingest_batch.actor``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.policy_admin import _admin, _decode, _lang, role_gate
+from callbacks.admin import admin_user, role_gate, upload_bytes
+from callbacks.common import lang_of
 from datasource import pool_admin
 from datasource.pdi_ingest import KINDS as PDI_KINDS
 from datasource.readers import KINDS
@@ -64,11 +65,11 @@ def register(
         State(page.PARAMS, "data"),
     )
     def refresh_history(_changed: int, more: int | None, params: dict) -> tuple:
-        if not _admin(sessions):
+        if not admin_user(sessions):
             return None, {"display": "none"}
         with sessions() as session:
             found = pool_admin.batches(session, limit=page.PAGE_SIZE * (1 + int(more or 0)))
-        return page.batch_table(found, _lang(params)), page.more_style(found)
+        return page.batch_table(found, lang_of(params)), page.more_style(found)
 
     @app.callback(
         Output(page.STATE, "children"),
@@ -77,11 +78,11 @@ def register(
         State(page.PARAMS, "data"),
     )
     def refresh_state(_changed: int, _tick: int | None, params: dict) -> Any:
-        if not _admin(sessions):
+        if not admin_user(sessions):
             return None
         with sessions() as session:
             state = pool_admin.pool_state(session)
-        return page.state_lines(state, refresh_seconds, _lang(params))
+        return page.state_lines(state, refresh_seconds, lang_of(params))
 
     @app.callback(
         Output(page.DETAIL, "children"),
@@ -93,12 +94,12 @@ def register(
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks):
             return no_update  # the history was redrawn, nobody clicked
-        if not _admin(sessions):
+        if not admin_user(sessions):
             return None
         wanted = int(trigger["id"])
         with sessions() as session:
             detail = pool_admin.batch_detail(session, wanted)
-        return page.batch_detail(detail, _lang(params), wanted)
+        return page.batch_detail(detail, lang_of(params), wanted)
 
     @app.callback(
         Output(page.REPORT, "children"),
@@ -118,14 +119,14 @@ def register(
             return (no_update,) * 3
         shown, wrote = _ingest(
             engine,
-            _admin(sessions),
+            admin_user(sessions),
             contents,
             name,
             kind,
             "dry" in (dry or []),
             max_bytes=max_bytes,
             park_checker=park_checker,
-            lang=_lang(params),
+            lang=lang_of(params),
         )
         return shown, int(changed or 0) + 1 if wrote else no_update, None
 
@@ -153,7 +154,7 @@ def _ingest(
     if actor is None:
         log.warning("data pool upload refused to %r", flask.session.get("user"))
         return page.message(text.t("refused", lang), ok=False), False
-    data = _decode(contents)
+    data = upload_bytes(contents)
     if data is None:
         return page.message(text.t("unreadable", lang), ok=False), False
     if len(data) > max_bytes:

@@ -9,6 +9,7 @@ import flask
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.orm import Session, sessionmaker
 
+from callbacks.admin import session_role
 from datasource import policy
 from layouts import figures_policy
 from layouts.figures_policy import t
@@ -24,16 +25,6 @@ def browser_session_id() -> str:
     if not sid:
         sid = flask.session["sid"] = secrets.token_urlsafe(18)
     return sid
-
-
-def _role(sessions: sessionmaker[Session]) -> str | None:
-    """The logged-in user's role, read from the database (never trusted from the cookie)."""
-    user = flask.session.get("user")
-    if not user:
-        return None
-    with sessions() as session:
-        row = policy.get_user(session, user)
-    return None if row is None or row.disabled else row.role
 
 
 def register(app: Dash, *, sessions: sessionmaker[Session], settings: object) -> None:
@@ -111,7 +102,7 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
             doc = policy.get_document(session, doc_id)
             if doc is not None and policy.count_view(session, doc_id, browser_session_id()):
                 doc = policy.get_document(session, doc_id)
-        admin = _role(sessions) == "admin" and doc is not None
+        admin = session_role(sessions) == "admin" and doc is not None
         lang = (params or {}).get("lang", "zh")
         return page.reader(doc, lang), {}, {"display": "none"}, {} if admin else {"display": "none"}
 
@@ -124,7 +115,7 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
     )
     def hide_document(_n: int | None, doc_id: int | None) -> tuple:
         """Administrators only: the role is checked here, on the server."""
-        role = _role(sessions)
+        role = session_role(sessions)
         if role != "admin" or doc_id is None:
             return "无权限：仅管理员可隐藏文件", no_update
         user = flask.session.get("user", "?")
@@ -135,7 +126,7 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
 
 def _badge(sessions: sessionmaker[Session], params: dict | None, here: str) -> object:
     lang = (params or {}).get("lang", "zh")
-    return page.user_badge(flask.session.get("user"), _role(sessions), lang, here)
+    return page.user_badge(flask.session.get("user"), session_role(sessions), lang, here)
 
 
 def _register_stats(app: Dash, sessions: sessionmaker[Session]) -> None:

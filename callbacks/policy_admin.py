@@ -1,6 +1,6 @@
 """Callbacks of the policy library's administration page (/policy/admin).
 
-Every callback asks the database for the session user's role first (``_admin``): the page's
+Every callback asks the database for the session user's role first (``admin_user``): the page's
 layout is public and holds no data, so a viewer who opens it, or who forges a callback request
 to /_dash-update-component, reads nothing and changes nothing. Writes name the acting user,
 and datasource.policy records each one in the audit log.
@@ -8,8 +8,6 @@ and datasource.policy records each one in the audit log.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Any
 
@@ -17,51 +15,15 @@ import flask
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.policy import _role
+from callbacks.admin import admin_user, role_gate, upload_bytes
+from callbacks.common import lang_of
 from datasource import policy
 from layouts.figures_policy import field_names, file_size, t
-from layouts.pages import policy as library_page
 from layouts.pages import policy_admin as page
 
 log = logging.getLogger(__name__)
 
 FORM_FIELDS = tuple(page.FIELDS)  # the document fields, in the form's order
-
-
-def _lang(params: dict | None) -> str:
-    return "en" if (params or {}).get("lang") == "en" else "zh"
-
-
-def _admin(sessions: sessionmaker[Session]) -> str | None:
-    """The administrator's user name, or None when the session's user is not one (role read
-    from the database on every call: a demoted user loses rights at once)."""
-    return flask.session.get("user") if _role(sessions) == "admin" else None
-
-
-def role_gate(
-    sessions: sessionmaker[Session],
-    params: dict | None,
-    here: str,
-    gate: Any,
-    shown: dict | None = None,
-) -> tuple[Any, dict, Any]:
-    """(refusal or None, the body's style, the header's login corner) of an administrators'
-    page for this session; ``gate(user or None, lang)`` builds the refusal."""
-    lang, user, role = _lang(params), flask.session.get("user"), _role(sessions)
-    badge = library_page.user_badge(user, role, lang, here)
-    if role == "admin":
-        return None, shown if shown is not None else {}, badge
-    return gate(user if role else None, lang), {"display": "none"}, badge
-
-
-def _decode(contents: str | None) -> bytes | None:
-    """The bytes of a dcc.Upload's ``data:...;base64,...`` value (None if it is not one)."""
-    if not isinstance(contents, str) or "," not in contents:
-        return None
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError):
-        return None
 
 
 def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
@@ -83,11 +45,11 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         State(page.PARAMS, "data"),
     )
     def refresh_list(q: str | None, _changed: int, params: dict) -> Any:
-        if not _admin(sessions):
+        if not admin_user(sessions):
             return None
         with sessions() as session:
             found = policy.search(session, q=q, include_hidden=True, limit=200)
-        return page.document_list(found, _lang(params))
+        return page.document_list(found, lang_of(params))
 
     @app.callback(
         Output(page.AUDIT, "children"),
@@ -95,11 +57,11 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         State(page.PARAMS, "data"),
     )
     def refresh_audit(_changed: int, params: dict) -> Any:
-        if not _admin(sessions):
+        if not admin_user(sessions):
             return None
         with sessions() as session:
             entries = policy.audit_entries(session, limit=50)
-        return page.audit_list(entries, _lang(params))
+        return page.audit_list(entries, lang_of(params))
 
     @app.callback(
         Output(page.CURRENT, "data"),
@@ -128,10 +90,10 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         State(page.PARAMS, "data"),
     )
     def fill_form(current: dict | None, params: dict) -> tuple:
-        lang = _lang(params)
+        lang = lang_of(params)
         doc = None
         doc_id = (current or {}).get("id")
-        if _admin(sessions) and isinstance(doc_id, int):
+        if admin_user(sessions) and isinstance(doc_id, int):
             with sessions() as session:
                 doc = policy.get_document(session, doc_id, include_hidden=True)
         return _form_values(doc, lang)
@@ -151,7 +113,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
     )
     def act(_save, _hide, _delete, *rest: Any) -> tuple:  # noqa: ANN001
         *values, current, changed, params = rest
-        lang, actor = _lang(params), _admin(sessions)
+        lang, actor = lang_of(params), admin_user(sessions)
         if actor is None:
             log.warning(
                 "policy admin %s refused to %r", ctx.triggered_id, flask.session.get("user")
@@ -184,8 +146,10 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         """Store the dropped PDF; the upload is emptied so the same file can be sent again."""
         if contents is None:
             return (no_update,) * 4
-        lang, doc_id = _lang(params), (current or {}).get("id")
-        shown, now = _attach(sessions, _admin(sessions), doc_id, contents, name, max_bytes, lang)
+        lang, doc_id = lang_of(params), (current or {}).get("id")
+        shown, now = _attach(
+            sessions, admin_user(sessions), doc_id, contents, name, max_bytes, lang
+        )
         return shown, int(changed or 0) + 1 if now else no_update, now or no_update, None
 
     @app.callback(
@@ -203,9 +167,9 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> No
         """All or nothing, as the data pool's ingest: every problem is listed with its row."""
         if contents is None:
             return (no_update,) * 3
-        dry_run, lang = "dry" in (dry or []), _lang(params)
+        dry_run, lang = "dry" in (dry or []), lang_of(params)
         shown, accepted = _import(
-            sessions, _admin(sessions), contents, name, dry_run, max_bytes, lang
+            sessions, admin_user(sessions), contents, name, dry_run, max_bytes, lang
         )
         return shown, int(changed or 0) + 1 if accepted else no_update, None
 
@@ -230,7 +194,7 @@ def _attach(
                 session,
                 doc_id,
                 file_name=str(name or ""),
-                data=_decode(contents) or b"",
+                data=upload_bytes(contents) or b"",
                 max_bytes=max_bytes,
                 actor=actor,
             )
@@ -253,7 +217,7 @@ def _import(
     """Import (or only check) a catalogue; returns (the message, whether documents went in)."""
     if actor is None:
         return page.message(t("refused", lang), ok=False), False
-    data = _decode(contents)
+    data = upload_bytes(contents)
     if data is None:
         return page.message(t("unreadable", lang), ok=False), False
     if len(data) > max_bytes:

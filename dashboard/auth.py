@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import Settings
-from datasource import policy
+from datasource import policy, users
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +126,7 @@ def role_of(sessions: sessionmaker[Session]) -> str | None:
     if who is None:
         return None
     with sessions() as session:
-        user = policy.get_user(session, who[0])
-    return None if user is None or user.disabled else user.role
+        return users.active_role(session, who[0])
 
 
 def admin_required(sessions: sessionmaker[Session]) -> Callable[[Callable[..., Any]], Any]:

@@ -49,6 +49,12 @@ def get_user(session: Session, username: str) -> UserRow | None:
     return None if u is None else UserRow(u.id, u.username, u.password_hash, u.role, u.disabled)
 
 
+def active_role(session: Session, username: str) -> str | None:
+    """The user's role (admin / viewer), or None for an unknown or disabled user."""
+    user = get_user(session, username)
+    return None if user is None or user.disabled else user.role
+
+
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     session.execute(
         update(AppUser).where(AppUser.id == user_id).values(password_hash=password_hash)
