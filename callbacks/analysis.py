@@ -9,13 +9,10 @@ from typing import Any
 from dash import Dash, Input, Output
 from sqlalchemy.orm import Session, sessionmaker
 
+from callbacks.common import lang_of
 from datasource import queries
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
-
-
-def lang_of(params: dict | None) -> str:
-    return "en" if (params or {}).get("lang") == "en" else "zh"
 
 
 def url_outputs(page: str) -> list[Output]:

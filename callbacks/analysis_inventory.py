@@ -9,6 +9,7 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.orm import Session, sessionmaker
 
+from callbacks.common import lang_of
 from datasource import queries
 from layouts import export
 from layouts import ids_analysis as ids
@@ -16,10 +17,6 @@ from layouts.pages import analysis as common
 from layouts.pages import inventory as page
 
 log = logging.getLogger(__name__)
-
-
-def lang_of(params: dict | None) -> str:
-    return "en" if (params or {}).get("lang") == "en" else "zh"
 
 
 def defaults(session: Session, settings: Any) -> tuple[str, str | None]:
