@@ -201,13 +201,14 @@ def cluster_policies(marks: Sequence[Any], *, within: float = POLICY_CLUSTER_YEA
 
 
 def policy_marks(
-    marks: Sequence[Any], lang: str, scale: float
+    marks: Sequence[Any], lang: str, scale: float, *, shift: float = 0.0
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A thin dotted line per group of policies and a small ▼ (with the count when several)
-    at its top that lists them on hover: date and agency, title, 文号."""
+    at its top that lists them on hover: date and agency, title, 文号. ``shift`` moves them on
+    the year axis (-0.5 where a year's bar is centred on the year, so a date falls in its bar)."""
     shapes, notes = [], []
     for group in cluster_policies(marks):
-        x = round(sum(year_fraction(m.issued_on) for m in group) / len(group), 3)
+        x = round(sum(year_fraction(m.issued_on) for m in group) / len(group) + shift, 3)
         national = all(m.level == "national" for m in group)
         colour = theme.POLICY_NATIONAL if national else theme.POLICY_LOCAL
         shapes.append(
