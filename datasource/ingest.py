@@ -135,6 +135,12 @@ def ingest_bytes(
     actor: str | None = None,
 ) -> IngestReport:
     """Like ingest_file, for the bytes of an uploaded file."""
+    from datasource import zero_carbon_ingest as zc  # the zero-carbon park kinds (issue 21)
+
+    if kind in zc.KINDS or (kind is None and zc.detect(data) is not None):
+        return zc.ingest_bytes(
+            engine, data, file_name, kind=kind, dry_run=dry_run, source=source, actor=actor
+        )
     table = read_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
     return _ingest_table(
