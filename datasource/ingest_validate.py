@@ -25,7 +25,7 @@ def validate(
     probs = Problems(table.lines)
     for p in table.problems:
         probs.add(p)
-    if table.problems and table.frame.empty and not len(table.frame.columns):
+    if table.stop or (table.problems and table.frame.empty and not len(table.frame.columns)):
         return kind, None, probs
     if kind is None:
         kind = detect_kind(list(table.frame.columns))

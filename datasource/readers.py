@@ -13,11 +13,26 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import pandas as pd
+
+# Limits checked before (or while) a file is parsed; a file over one is refused with a named
+# reason and nothing changes. docs/security.md documents each value.
+MAX_COLUMNS = 200  # columns in the header row
+MAX_HEADER_BYTES = 16 * 1024  # the header row, in UTF-8 bytes
+MAX_CELL_CHARS = 1000  # characters in one cell (the longest park or industry name is ~60)
+MAX_ROWS = 1_048_576  # rows of one file, header included: Excel's own sheet limit
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # declared size of all the XLSX's members together
+MAX_XLSX_RATIO = 100  # declared size / compressed size of one member ...
+RATIO_FLOOR = 1024 * 1024  # ... checked for members declaring more than this
+MAX_XML_TEXT_BYTES = 8 * MAX_CELL_CHARS + 256  # a run of sheet XML without a tag: one cell
+MAX_QUOTE_CHARS = 80  # a cell quoted in a reason is cut to this many characters
+UNREADABLE = "无法读取"  # every reason for a file that cannot be read starts with it
 
 KINDS = ("emissions", "indicators", "regions", "parks", "targets")
 
@@ -30,9 +45,19 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("code", "name_zh", "county_code", "lon", "lat", "park_level"),
         ("name_en", "industry"),
     ),
-    "targets": (
-        ("region_code", "plan", "metric", "base_period", "target_period", "target_change"),
-        (),
+    "targets": (  # one of target_change / target_value per row (docs/indicators.md)
+        ("region_code", "plan", "metric", "base_period", "target_period"),
+        (
+            "target_change",
+            "target_value",
+            "unit",
+            "cap_kind",
+            "numerator",
+            "gdp_basis",
+            "gdp_base_year",
+            "gwp_set",
+            "source",
+        ),
     ),
 }
 
@@ -69,6 +94,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "base_period": ("baseperiod", "基期"),
     "target_period": ("targetperiod", "目标期", "目标年"),
     "target_change": ("targetchange", "目标变化", "目标变化率"),
+    "target_value": ("targetvalue", "目标值", "总量目标"),
+    "cap_kind": ("capkind", "目标类型", "总量类型"),
+    "numerator": ("numerator", "分子口径", "排放口径"),
+    "gdp_basis": ("gdpbasis", "gdp口径", "价格口径"),
+    "gdp_base_year": ("gdpbaseyear", "gdp基年", "gdp价格基年"),
+    "gwp_set": ("gwpset", "gwp", "gwp版本"),
+    "source": ("source", "来源", "出处", "依据"),
 }
 ALIAS_TO_COLUMN = {
     re.sub(r"[\s_]", "", alias.lower()): col for col, names in _ALIASES.items() for alias in names
@@ -100,6 +132,15 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     original_headers: dict[str, str] = field(default_factory=dict)
     unknown_headers: list[str] = field(default_factory=list)  # columns no alias matches
+    stop: bool = False  # over a limit: no row check runs (it would quote the long cells)
+
+
+def quote(value: object, limit: int = MAX_QUOTE_CHARS) -> str:
+    """A cell as quoted in a reason: repr() of at most ``limit`` characters, the cut marked."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} 字符 characters)"
 
 
 def canonical_column(header: object) -> str | None:
@@ -182,7 +223,7 @@ def decode(data: bytes) -> tuple[str, str | None, Problem | None]:
 
 
 def _failed(problem: Problem) -> Table:
-    return Table(pd.DataFrame(), np.empty(0, dtype=np.int64), problems=[problem])
+    return Table(pd.DataFrame(), np.empty(0, dtype=np.int64), problems=[problem], stop=True)
 
 
 def _delimiter(header_line: str) -> str:
@@ -196,13 +237,19 @@ def _read_csv(text: str, encoding: str | None) -> Table:
         return _failed(
             Problem(None, None, "文件编码错误 (wrong encoding): 含有 NUL 字节, 不是文本 CSV")
         )
-    first = text.lstrip("\r\n").split("\n", 1)[0]
     lead = len(text) - len(text.lstrip("\r\n"))  # blank lines before the header
+    cut = text.find("\n", lead)
+    first = text[lead:] if cut < 0 else text[lead:cut]
     lead_lines = text[:lead].count("\n")
+    if problem := _csv_limits(text, first, lead_lines):
+        return _failed(problem)
     try:
+        # header=None: the header row is read as data, so pandas does not rename repeated
+        # names (its renaming is quadratic); _finish reports a repeated column itself
         frame = pd.read_csv(
             io.StringIO(text[lead:]),
             dtype=str,
+            header=None,
             keep_default_na=False,
             skip_blank_lines=False,
             sep=_delimiter(first),
@@ -217,8 +264,43 @@ def _read_csv(text: str, encoding: str | None) -> Table:
         if m:
             reason = f"列数与表头不符 (row has {m.group(2)} fields, the header has fewer)"
         return _failed(Problem(line, None, reason))
+    header = [
+        "" if h is None or (isinstance(h, float) and h != h) else str(h) for h in frame.iloc[0]
+    ]
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = pd.RangeIndex(len(header))
     lines = np.arange(len(frame), dtype=np.int64) + 2 + lead_lines
-    return _finish(frame, lines, encoding=encoding, sheet=None)
+    return _finish(frame, lines, encoding=encoding, sheet=None, header=header)
+
+
+def _csv_limits(text: str, first: str, lead_lines: int) -> Problem | None:
+    """The header's size and width and the number of lines, checked before pandas reads."""
+    size = len(first.encode("utf-8", "replace"))
+    if size > MAX_HEADER_BYTES:
+        return Problem(
+            1 + lead_lines,
+            None,
+            f"表头过长 (header row of {size} bytes; at most {MAX_HEADER_BYTES})",
+        )
+    width = next(csv.reader([first], delimiter=_delimiter(first)), [])
+    if len(width) > MAX_COLUMNS:
+        return _too_wide(len(width), 1 + lead_lines)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_ROWS:
+        return _too_long(lines)
+    return None
+
+
+def _too_wide(columns: int, line: int) -> Problem:
+    return Problem(
+        line, None, f"列数过多 (the header has {columns} columns; at most {MAX_COLUMNS})"
+    )
+
+
+def _too_long(rows: int) -> Problem:
+    return Problem(
+        None, None, f"行数过多 (more than {MAX_ROWS} rows: {rows}); 请拆分文件后分批导入"
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -233,24 +315,144 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(data: bytes) -> Table:
+class Unreadable(ValueError):
+    """A file that cannot be read (or that is over a limit before it is parsed)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.reason)
+        self.problem = problem
+
+
+# what a broken zip, sheet XML or cell text raises inside openpyxl
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ParseError,
+    SyntaxError,  # lxml.etree.XMLSyntaxError is one
+    NotImplementedError,  # a zip compression method the standard library lacks
+    UnicodeError,
+)
+
+
+def _unreadable(cause: object) -> Problem:
+    text = str(cause).replace("\n", " ")
+    if len(text) > 200:
+        text = text[:200] + "…"
+    name = cause.__class__.__name__ if isinstance(cause, BaseException) else "limit"
+    return Problem(None, None, f"{UNREADABLE} XLSX 文件 (unreadable XLSX): {name}: {text}")
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip bomb before anything is decompressed: the declared sizes of all members,
+    each large member's compression ratio, then (streaming, in 1 MB pieces) no run of sheet
+    XML without a tag longer than one cell can be. Raises Unreadable."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except XLSX_ERRORS as exc:
+        raise Unreadable(_unreadable(exc)) from exc
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_XLSX_UNCOMPRESSED:
+        raise Unreadable(
+            Problem(
+                None,
+                None,
+                f"{UNREADABLE} XLSX 文件: 解压后过大 (the XLSX declares {declared} bytes "
+                f"uncompressed; at most {MAX_XLSX_UNCOMPRESSED})",
+            )
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            ratio = m.file_size // max(m.compress_size, 1)
+            raise Unreadable(
+                Problem(
+                    None,
+                    None,
+                    f"{UNREADABLE} XLSX 文件: 压缩比异常 (member {quote(m.filename)} expands "
+                    f"{ratio} times; at most {MAX_XLSX_RATIO})",
+                )
+            )
+    for m in members:
+        name = m.filename
+        if name.endswith(".xml") and name.startswith(("xl/worksheets/", "xl/sharedStrings")):
+            try:
+                with archive.open(m) as stream:
+                    run = _longest_text_run(stream)
+            except XLSX_ERRORS as exc:
+                raise Unreadable(_unreadable(exc)) from exc
+            if run > MAX_XML_TEXT_BYTES:
+                raise Unreadable(
+                    Problem(
+                        None,
+                        None,
+                        f"单元格过长 (a cell of {quote(name)} holds more than {run} bytes; "
+                        f"at most {MAX_CELL_CHARS} characters)",
+                    )
+                )
+
+
+def _longest_text_run(stream: io.BufferedIOBase) -> int:
+    """The longest run of bytes without '<' (a cell's text lies between two tags); stops
+    early once it passes MAX_XML_TEXT_BYTES."""
+    longest = run = 0
+    while chunk := stream.read(1 << 20):
+        marks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x3C)
+        if not len(marks):
+            run += len(chunk)
+        else:
+            longest = max(longest, run + int(marks[0]))
+            if len(marks) > 1:
+                longest = max(longest, int(np.diff(marks).max()) - 1)
+            run = len(chunk) - int(marks[-1]) - 1
+        longest = max(longest, run)
+        if longest > MAX_XML_TEXT_BYTES:
+            break
+    return longest
+
+
+def open_xlsx(data: bytes):  # type: ignore[no-untyped-def]
+    """A read-only openpyxl workbook after check_zip; its sheets' stated dimensions are
+    ignored (a forged A1:XFD1048576 would pad every row). Raises Unreadable."""
     import openpyxl
 
+    check_zip(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return _failed(Problem(None, None, f"无法读取 XLSX 文件 (unreadable XLSX): {exc}"))
+    except XLSX_ERRORS as exc:
+        raise Unreadable(_unreadable(exc)) from exc
+    for sheet in book.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+    return book
+
+
+def _read_xlsx(data: bytes) -> Table:
+    try:
+        book = open_xlsx(data)
+    except Unreadable as exc:
+        return _failed(exc.problem)
     try:
         fallback: Table | None = None
         for sheet in book.worksheets:
             table = _sheet_table(sheet)
             if table is None:
                 continue
-            if detect_kind(list(table.frame.columns)) is not None:
+            if table.stop or detect_kind(list(table.frame.columns)) is not None:
                 return table
             fallback = fallback or table
+    except Unreadable as exc:
+        return _failed(exc.problem)
+    except XLSX_ERRORS as exc:  # the sheet XML is parsed while its rows are read
+        return _failed(_unreadable(exc))
     finally:
         book.close()
     if fallback is not None:
@@ -266,30 +468,49 @@ def _sheet_table(sheet) -> Table | None:  # type: ignore[no-untyped-def]
     sector_at: int | None = None
     ambiguous: list[Problem] = []
     for number, row in enumerate(rows, start=1):
-        cells = [_cell_text(v) for v in row]
+        if number > MAX_ROWS:
+            raise Unreadable(_too_long(number))
         if header is None:
-            if any(cells):
-                header, header_line = cells, number
-                canon = [canonical_column(h) for h in header]
-                sector_at = canon.index("sector_code") if "sector_code" in canon else None
+            if not any(v not in (None, "") for v in row):
+                continue
+            header, header_line = _xlsx_header(row, number), number
+            canon = [canonical_column(h) for h in header]
+            sector_at = canon.index("sector_code") if "sector_code" in canon else None
             continue
+        cells = [_cell_text(v) for v in row[: len(header)]]
         if sector_at is not None and sector_at < len(row):
             value = row[sector_at]
             if isinstance(value, float | int) and _ambiguous_sector(cells[sector_at]):
                 ambiguous.append(_numeric_sector(number, cells[sector_at]))
-        body.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+        body.append(cells + [""] * (len(header) - len(cells)))
     if header is None:
         return None
-    while header and not header[-1]:
-        header.pop()
-    body = [r[: len(header)] for r in body]
-    frame = (
-        pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
-    )
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(len(header)))
+    frame.columns = pd.RangeIndex(len(header))
     lines = np.arange(len(frame), dtype=np.int64) + header_line + 1
-    table = _finish(frame, lines, encoding="xlsx", sheet=sheet.title)
+    table = _finish(frame, lines, encoding="xlsx", sheet=sheet.title, header=header)
     table.problems.extend(ambiguous)
     return table
+
+
+def _xlsx_header(row: tuple, line: int) -> list[str]:
+    """The header row's names, trailing blanks dropped, within the width and size limits."""
+    width = len(row)
+    while width and row[width - 1] in (None, ""):
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise Unreadable(_too_wide(width, line))
+    header = [_cell_text(v) for v in row[:width]]
+    while header and not header[-1]:
+        header.pop()
+    size = sum(len(h.encode("utf-8")) for h in header) + width
+    if size > MAX_HEADER_BYTES:
+        raise Unreadable(
+            Problem(
+                line, None, f"表头过长 (header row of {size} bytes; at most {MAX_HEADER_BYTES})"
+            )
+        )
+    return header
 
 
 def _numeric_sector(line: int, code: str) -> Problem:
@@ -309,15 +530,22 @@ def _ambiguous_sector(text: str) -> bool:
 
 
 def _finish(
-    frame: pd.DataFrame, lines: np.ndarray, *, encoding: str | None, sheet: str | None
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    *,
+    encoding: str | None,
+    sheet: str | None,
+    header: list[str],
 ) -> Table:
-    """Canonical headers, trailing blank rows dropped, duplicated columns reported."""
+    """Canonical headers (``header`` names the frame's columns by position), trailing blank
+    rows dropped, repeated columns and over-long cells reported."""
     problems: list[Problem] = []
     renamed: dict[str, str] = {}
     seen: dict[str, str] = {}
-    keep: list[str] = []
+    keep: list[int] = []
+    names: list[str] = []
     unknown: list[str] = []
-    for col in frame.columns:
+    for position, col in enumerate(header):
         canon = canonical_column(col)
         if canon is None:
             if str(col).strip() and not str(col).startswith("Unnamed: "):
@@ -326,19 +554,43 @@ def _finish(
         if canon in seen:
             problems.append(
                 Problem(
-                    1, canon, f"列重复 (column appears twice: {seen[canon]!r} and {str(col)!r})"
+                    1,
+                    canon,
+                    f"列重复 (column appears twice: {quote(seen[canon])} and {quote(col)})",
                 )
             )
             continue
         seen[canon] = str(col)
-        renamed[col] = canon
-        keep.append(col)
-    frame = frame[keep].rename(columns=renamed).fillna("")
+        renamed[str(col)] = canon
+        keep.append(position)
+        names.append(canon)
+    frame = frame.iloc[:, keep].fillna("")
+    frame.columns = names
     if len(frame):
         filled = np.zeros(len(frame), dtype=bool)
         for col in frame.columns:
             filled |= frame[col].astype(str).str.strip().to_numpy() != ""
         frame = frame[filled].reset_index(drop=True)
         lines = lines[filled]
+    long_cells = _long_cells(frame, lines)
     originals = {v: k for k, v in renamed.items()}
-    return Table(frame, lines, encoding, sheet, problems, originals, unknown)
+    table = Table(frame, lines, encoding, sheet, problems + long_cells, originals, unknown)
+    table.stop = bool(long_cells)
+    return table
+
+
+def _long_cells(frame: pd.DataFrame, lines: np.ndarray) -> list[Problem]:
+    """A cell longer than MAX_CELL_CHARS (quoted cut short); at most 20 are listed."""
+    found: list[Problem] = []
+    for col in frame.columns:
+        lengths = frame[col].astype(str).str.len().to_numpy()
+        for i in np.flatnonzero(lengths > MAX_CELL_CHARS)[:20]:
+            found.append(
+                Problem(
+                    int(lines[i]),
+                    col,
+                    f"单元格过长 ({int(lengths[i])} characters; at most {MAX_CELL_CHARS}): "
+                    f"{quote(frame[col].iat[i])}",
+                )
+            )
+    return sorted(found, key=lambda p: (p.line or 0, p.column or ""))[:20]
