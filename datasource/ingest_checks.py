@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from datasource import periods
-from datasource.readers import Problem
+from datasource.readers import Problem, quote
 
 MAX_LISTED_PROBLEMS = 1000
 ParkChecker = Callable[[str, float, float], "str | None"]
@@ -115,7 +115,7 @@ def as_period(text: str) -> str | None:
 
 
 def period_reason(raw: object) -> str:
-    return f"期间格式错误 (malformed period) {cell(raw)!r}: 应为年份 2024 或月份 2024-07"
+    return f"期间格式错误 (malformed period) {quote(cell(raw))}: 应为年份 2024 或月份 2024-07"
 
 
 def check_numbers(
@@ -124,7 +124,7 @@ def check_numbers(
     """Report empty and non-numeric cells; return the mask of usable numbers."""
     probs.mask(empty, column, "数值为空 (empty value)")
     bad = np.isnan(values) & ~empty
-    probs.mask(bad, column, lambda i: f"不是数字 (not a number): {cell(raw.iat[i])!r}")
+    probs.mask(bad, column, lambda i: f"不是数字 (not a number): {quote(cell(raw.iat[i]))}")
     return ~np.isnan(values)
 
 
@@ -133,7 +133,7 @@ def check_known(
 ) -> None:
     empty = texts == ""
     probs.mask(empty, column, f"{what_zh}为空 (empty {what})")
-    probs.mask(~ok & ~empty, column, lambda i: f"未知{what_zh} (unknown {what}): {texts[i]!r}")
+    probs.mask(~ok & ~empty, column, lambda i: f"未知{what_zh} (unknown {what}): {quote(texts[i])}")
 
 
 def check_duplicates(

@@ -26,7 +26,7 @@ from datasource.ingest_checks import (
     pairs_ok,
     period_reason,
 )
-from datasource.readers import Table
+from datasource.readers import Table, quote
 
 # --------------------------------------------------------------------------- units and names
 
@@ -138,7 +138,7 @@ def validate_emissions(t: Table, ctx: Context, probs: Problems) -> Staged:
     probs.mask(
         ~unit_known,
         "unit",
-        lambda i: f"未知单位 (unknown unit) {unit_text[i]!r}; 可用 (use): {EMISSION_UNITS}",
+        lambda i: f"未知单位 (unknown unit) {quote(unit_text[i])}; 可用 (use): {EMISSION_UNITS}",
     )
     factor = unit_col.map(lambda s: (_emission_unit(s) or (np.nan,))[0])[0].astype(float)
     fits = pairs_ok(gas, gas_k, unit_text, unit_col.codes, _fits)
@@ -192,11 +192,11 @@ def _fits(gas: object, unit: object) -> bool:
 def _unit_reason(gas: str, unit: str) -> str:
     if gas in F_GASES:
         return (
-            f"单位与气体不符 (unit {unit!r} does not fit {gas}): HFCs/PFCs/SF6 须以 CO2 当量填报 "
+            f"单位与气体不符 (unit {quote(unit)} does not fit {gas}): HFCs/PFCs/SF6 须以 CO2 当量填报 "  # noqa: E501
             f"(must be given in CO2e, e.g. t CO2e, 万吨CO2e)"
         )
     return (
-        f"单位与气体不符 (unit {unit!r} does not fit {gas}): {gas} 以其自身质量填报 "
+        f"单位与气体不符 (unit {quote(unit)} does not fit {gas}): {gas} 以其自身质量填报 "
         f"(give tonnes of {gas}: t, kt, 万吨, Mt, 亿吨)"
     )
 

@@ -25,7 +25,7 @@ from datasource.ingest_checks import (
     numbers,
     period_reason,
 )
-from datasource.readers import Table
+from datasource.readers import Table, quote
 
 # --------------------------------------------------------------------------- names and units
 
@@ -89,7 +89,7 @@ def validate_indicators(t: Table, ctx: Context, probs: Problems) -> Staged:
         name_ok & np.isnan(factor),
         "unit",
         lambda i: (
-            f"单位不适用于 {name[i]} (unit {unit_text[i]!r} does not fit {name[i]}); 可用 (use): "
+            f"单位不适用于 {name[i]} (unit {quote(unit_text[i])} does not fit {name[i]}); 可用 (use): "  # noqa: E501
             f"{', '.join(u for u in INDICATOR_UNITS[name[i]] if u)}"
         ),
     )
@@ -117,7 +117,7 @@ def validate_indicators(t: Table, ctx: Context, probs: Problems) -> Staged:
         probs.mask(
             is_const & (base_raw != "") & np.isnan(base),
             "base_year",
-            lambda i: f"基年格式错误 (base_year must be a year such as 2020): {base_raw[i]!r}",
+            lambda i: f"基年格式错误 (base_year must be a year such as 2020): {quote(base_raw[i])}",
         )
     else:
         probs.mask(
@@ -168,7 +168,7 @@ def validate_targets(t: Table, ctx: Context, probs: Problems) -> Staged:
         ~metric_ok,
         "metric",
         lambda i: (
-            f"未知目标指标 (unknown metric) {metric[i]!r}; 可用 (use): {', '.join(TARGET_METRICS)}"
+            f"未知目标指标 (unknown metric) {quote(metric[i])}; 可用 (use): {', '.join(TARGET_METRICS)}"  # noqa: E501
         ),
     )
     base = lookup(f["base_period"], as_period)

@@ -22,7 +22,7 @@ from datasource.ingest_checks import (
     lookup,
     numbers,
 )
-from datasource.readers import Problem, Table
+from datasource.readers import Problem, Table, quote
 
 # --------------------------------------------------------------------------- levels and bounds
 
@@ -76,7 +76,9 @@ def validate_regions(t: Table, ctx: Context, probs: Problems) -> Staged:
     code = lookup(f["code"], as_code)
     code_ok = np.array([bool(re.fullmatch(r"\d{6}", c)) for c in code], dtype=bool)
     probs.mask(
-        ~code_ok, "code", lambda i: f"区划代码须为 6 位数字 (code must be 6 digits): {code[i]!r}"
+        ~code_ok,
+        "code",
+        lambda i: f"区划代码须为 6 位数字 (code must be 6 digits): {quote(code[i])}",
     )
     park = np.array([ctx.regions.get(c) == "park" for c in code], dtype=bool)
     probs.mask(
@@ -90,7 +92,7 @@ def validate_regions(t: Table, ctx: Context, probs: Problems) -> Staged:
         ~level_ok,
         "level",
         lambda i: (
-            f"未知级别 (unknown level) {cell(f['level'].iat[i])!r}; 可用 (use): province, city, county"  # noqa: E501
+            f"未知级别 (unknown level) {quote(cell(f['level'].iat[i]))}; 可用 (use): province, city, county"  # noqa: E501
         ),
     )
     parent = lookup(f["parent_code"], as_code)
@@ -100,7 +102,7 @@ def validate_regions(t: Table, ctx: Context, probs: Problems) -> Staged:
     probs.mask(
         pd.isna(parent_level),
         "parent_code",
-        lambda i: f"未知上级代码 (unknown parent region) {parent[i]!r}",
+        lambda i: f"未知上级代码 (unknown parent region) {quote(parent[i])}",
     )
     rank_bad = np.array(
         [
@@ -147,7 +149,7 @@ def validate_parks(t: Table, ctx: Context, probs: Problems) -> Staged:
     probs.mask(
         pd.isna(county_level),
         "county_code",
-        lambda i: f"未知区县代码 (unknown county) {county[i]!r}",
+        lambda i: f"未知区县代码 (unknown county) {quote(county[i])}",
     )
     probs.mask(
         pd.notna(county_level) & ~county_ok,
@@ -176,7 +178,7 @@ def validate_parks(t: Table, ctx: Context, probs: Problems) -> Staged:
         pd.isna(park_level),
         "park_level",
         lambda i: (
-            f"未知园区级别 (unknown park_level) {cell(f['park_level'].iat[i])!r}; 可用 (use): national, provincial"  # noqa: E501
+            f"未知园区级别 (unknown park_level) {quote(cell(f['park_level'].iat[i]))}; 可用 (use): national, provincial"  # noqa: E501
         ),
     )
     industry = (

@@ -25,6 +25,8 @@ from datasource.readers import Problem
 log = logging.getLogger(__name__)
 
 STAGE = "_ingest_stage"
+MAX_REASON_CHARS = 500  # one stored reason (a quoted cell is already cut to 80 characters)
+MAX_REASON_BYTES = 256 * 1024  # all stored reasons of one rejected batch, in UTF-8 bytes
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,14 @@ def record_rejection(
                     actor=_actor(actor),
                 )
             ).inserted_primary_key[0]
-            entries = [
-                {"batch_id": batch_id, "line": p.line, "column": p.column, "reason": p.reason}
-                for p in listed
-            ]
-            if count > len(listed):
+            entries = _capped(batch_id, listed)
+            if count > len(entries):
                 entries.append(
                     {
                         "batch_id": batch_id,
                         "line": None,
                         "column": None,
-                        "reason": f"{count - len(listed)} more problems not listed",
+                        "reason": f"{count - len(entries)} more problems not listed",
                     }
                 )
             if entries:
@@ -100,6 +99,22 @@ def record_rejection(
     except SQLAlchemyError:
         log.exception("could not record the rejected batch %s", file_name)
         return None
+
+
+def _capped(batch_id: int, listed: list[Problem]) -> list[dict[str, object]]:
+    """The rows of rejected_row: each reason cut to MAX_REASON_CHARS, and no more reasons than
+    fit in MAX_REASON_BYTES together (the rest are counted, not stored)."""
+    entries: list[dict[str, object]] = []
+    used = 0
+    for p in listed:
+        reason = (
+            p.reason if len(p.reason) <= MAX_REASON_CHARS else p.reason[:MAX_REASON_CHARS] + "…"
+        )
+        used += len(reason.encode("utf-8")) + len(p.column or "") + 16
+        if used > MAX_REASON_BYTES:
+            break
+        entries.append({"batch_id": batch_id, "line": p.line, "column": p.column, "reason": reason})
+    return entries
 
 
 def _distinct(engine_or_conn: Connection, left: str, right: str) -> str:
