@@ -14,6 +14,7 @@ import pytest
 from pools import emission, gdp_constant, mark_changed
 from sqlalchemy.orm import Session
 
+from dashboard.app import ASSETS as dashboard_assets
 from datasource import queries
 from datasource.engine import make_engine
 from datasource.models import Region
@@ -125,4 +126,4 @@ def start_page(dash_duo, tmp_path, path: str, params: dict, lang: str = "zh", en
     return engine
 
 
-ASSETS = "/work/main/assets"
+ASSETS = str(dashboard_assets)  # found as dashboard.app finds it, checkout or installed

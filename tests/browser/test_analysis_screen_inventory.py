@@ -3,7 +3,6 @@ seed's rows and numbers, switch tabs, 重置, export the XLSX and read it back; 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -12,6 +11,7 @@ from dash.testing.wait import until
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from test_analysis_pool import start_page
+from waits import downloaded
 
 from layouts import ids_analysis as ids
 from layouts.pages import inventory as page
@@ -133,8 +133,7 @@ def test_inv002_state_from_url_and_xlsx_export(dash_duo, tmp_path):
 
     dash_duo.find_element(f"#{ids.INV_EXPORT}").click()
     target = Path(dash_duo.download_path) / "ghg-inventory-340100-2021.xlsx"
-    until(lambda: target.is_file() and target.stat().st_size > 0, timeout=15)
-    time.sleep(0.3)  # let Chromium finish renaming the .crdownload
+    downloaded(target, timeout=15)
     book = load_workbook(target)
     assert book.sheetnames == [
         "能源活动",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -15,6 +14,7 @@ from dash.testing.wait import until
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from test_analysis_pool import start_page
+from waits import downloaded
 
 from layouts import ids_analysis as ids
 from layouts.pages import gases, regions, sectors
@@ -129,8 +129,7 @@ def test_reg001_ranking_sorts_and_exports_csv_and_xlsx(dash_duo, tmp_path):
 
     dash_duo.find_element(f"#{ids.RANK_CSV}").click()
     target = Path(dash_duo.download_path) / "ranking-340000-2022-intensity_change.csv"
-    until(lambda: target.is_file() and target.stat().st_size > 0, timeout=15)
-    time.sleep(0.3)
+    downloaded(target, timeout=15)
     raw = target.read_bytes()
     assert raw.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -140,8 +139,7 @@ def test_reg001_ranking_sorts_and_exports_csv_and_xlsx(dash_duo, tmp_path):
 
     dash_duo.find_element(f"#{ids.RANK_XLSX}").click()
     target = Path(dash_duo.download_path) / "ranking-340000-2022-intensity_change.xlsx"
-    until(lambda: target.is_file() and target.stat().st_size > 0, timeout=15)
-    time.sleep(0.3)
+    downloaded(target, timeout=15)
     sheet = load_workbook(target)["排名"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2] == "地区"

@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from sqlalchemy.orm import Session
 
 from callbacks import parks as parks_callbacks
+from dashboard.app import ASSETS as dashboard_assets
 from datasource import demo_pdi, pdi_store
 from datasource.engine import make_engine, make_sessions
 from datasource.models import Base, DataState, Region
@@ -21,7 +22,7 @@ from layouts.pages import parks as page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"
-ASSETS = "/work/main/assets"
+ASSETS = str(dashboard_assets)  # found as dashboard.app finds it, checkout or installed
 
 # the seed's comparison tables, sections 4.1 (electronics), 4.2 (automotive), 4.3 (new energy)
 SEED = {

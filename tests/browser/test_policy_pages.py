@@ -15,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 
 from callbacks import policy as policy_callbacks
 from dashboard import policy_routes
+from dashboard.app import ASSETS as dashboard_assets
 from dashboard.config import Settings
 from datasource import demo_policy, policy
 from datasource.engine import make_engine, make_sessions
@@ -25,7 +26,7 @@ from layouts.pages import policy_stats as stats_page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).parent / "screenshots"
-ASSETS = "/work/main/assets"
+ASSETS = str(dashboard_assets)  # found as dashboard.app finds it, checkout or installed
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import wall_data
 from dash.testing.wait import until
 from flask import Response
 from selenium.webdriver.common.action_chains import ActionChains
+from waits import settled
 
 from dashboard.app import create_app
 from dashboard.config import Settings
@@ -204,10 +205,11 @@ def test_wall005_screenshots_without_scrollbars(dash_duo, wall_db):
         viewport(dash_duo.driver, width, height)
         dash_duo.driver.get(dash_duo.server_url + "/?region=340000")
         wait_drawn(dash_duo, 2)
-        time.sleep(0.5)
-        sizes = dash_duo.driver.execute_script(
-            "const d = document.documentElement;"
-            "return [d.scrollWidth, d.scrollHeight, window.innerWidth, window.innerHeight];"
+        sizes = settled(  # the layout has stopped moving
+            lambda: dash_duo.driver.execute_script(
+                "const d = document.documentElement;"
+                "return [d.scrollWidth, d.scrollHeight, window.innerWidth, window.innerHeight];"
+            )
         )
         assert sizes == [width, height, width, height]
         dash_duo.driver.save_screenshot(str(SHOTS / f"wall-{width}x{height}.png"))
@@ -267,7 +269,7 @@ def test_wall009_city_view_shows_parks_and_a_park_click_opens_its_card(dash_duo,
     assert "PDI 总分" in card and "2.65" in card and "行业内第 1 / 1（化工）" in card
     assert "低碳表现力（50%）" in card and "3.50" in card
     assert crumbs(dash_duo) == "全国›安徽省›合肥市"  # a park never drills further
-    time.sleep(0.5)
+    settled(lambda: len(dash_duo.driver.page_source))  # the card and the map are drawn
     dash_duo.driver.save_screenshot(str(SHOTS / "wall-park-card-1920x1080.png"))
     dash_duo.find_element("#map-mode label:nth-child(2)").click()  # 目标进度
     until(lambda: "颜色：目标进度" in (text(dash_duo, "#map-legend") or ""), 5)
@@ -289,18 +291,17 @@ def _dash_posts(dash_duo, since):
 def test_wall010_a_map_click_asks_the_server_once(dash_duo, wall_db):
     dash_duo.start_server(make_app(wall_db[0]))
     wait_drawn(dash_duo, 3)
-    time.sleep(0.3)  # nothing else in flight
+    settled(lambda: _dash_posts(dash_duo, 0))  # nothing else in flight
     t0 = dash_duo.driver.execute_script("return performance.now();")
     _click_region(dash_duo, "340000")
     until(lambda: crumbs(dash_duo) == "全国›安徽省", 5)
     wait_drawn(dash_duo, 2)
     until(lambda: "合肥" in text(dash_duo, "#ranking-tables"), 5)
-    time.sleep(0.5)  # a second request, if any, would have gone out by now
-    assert _dash_posts(dash_duo, t0) == 1  # every panel in one response
+    # a second request, if any, would have gone out before the count stays still for 0.5 s
+    assert settled(lambda: _dash_posts(dash_duo, t0)) == 1  # every panel in one response
     t1 = dash_duo.driver.execute_script("return performance.now();")
     dash_duo.find_element("#map-mode label:nth-child(2)").click()  # 目标进度: the map alone
     until(lambda: "颜色：目标进度" in (text(dash_duo, "#map-legend") or ""), 5)
-    time.sleep(0.5)
-    assert _dash_posts(dash_duo, t1) == 1
+    assert settled(lambda: _dash_posts(dash_duo, t1)) == 1
     assert crumbs(dash_duo) == "全国›安徽省"
     assert dash_duo.get_logs() == []
