@@ -28,7 +28,7 @@ from dashboard.api_format import (
     respond,
 )
 from dashboard.config import Settings
-from datasource import pdi, pdi_store, queries
+from datasource import pdi, pdi_store, queries, zero_carbon, zero_carbon_store
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,7 @@ def _one(sessions: sessionmaker[Session], code: str) -> Response:
         )
     with sessions() as session:
         detail = pdi_store.park_detail(session, code)
+        record = zero_carbon_store.park_record(session, code)
     if detail is None:
         raise ApiError(404, "unknown_park", f"no evaluated park with code {code}", "code")
     body = park_json(detail.park) | {
@@ -174,6 +175,8 @@ def _one(sessions: sessionmaker[Session], code: str) -> Response:
             {"dimension": s.dimension, "stage": s.stage, "text_zh": s.text_zh, "source": s.source}
             for s in detail.strategies
         ],
+        # issue 21: the newest reported year against the zero-carbon park thresholds, or null
+        "zero_carbon": None if record is None else zero_carbon.api_json(record.latest),
     }
     return json_response(body)
 

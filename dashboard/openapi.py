@@ -13,7 +13,7 @@ from typing import Any
 from dashboard import api_forecast, api_parks
 from dashboard.api_format import FORMATS
 from dashboard.config import Settings
-from datasource import forecast, pdi, queries, reference
+from datasource import forecast, pdi, queries, reference, zero_carbon
 
 REGION_PATTERN = "^[0-9A-Za-z]{1,32}$"
 PERIOD_PATTERN = "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2]))?$"
@@ -192,6 +192,7 @@ def _parks_schemas() -> dict[str, Any]:
     detail = {
         **park,
         "rank": {**rank, "description": "by total, within the park's industry"},
+        "zero_carbon": _zero_carbon_schema(),
         "level2": {
             "type": "object",
             "description": "level-2 indicator scores (0-5); null under a dimension given directly",
@@ -229,6 +230,45 @@ def _parks_schemas() -> dict[str, Any]:
     }
 
 
+def _zero_carbon_schema() -> dict[str, Any]:
+    """The park's newest reported year against the zero-carbon park thresholds (issue 21)."""
+    met = {"type": "boolean", "nullable": True, "description": "null: no value or no threshold"}
+    threshold = _num("null where none is published (未公布) or the park is below the tiers")
+    core = _obj(
+        {
+            "value": _num("单位能耗碳排放 = energy CO2 (t) / energy consumption (tce)"),
+            "unit": _str(enum=[zero_carbon.CORE_UNIT]),
+            "threshold": threshold,
+            "tier": _str(
+                nullable=True,
+                description='energy-use tier in tce, "200000-1000000" or "1000000+"; null '
+                "below the smallest tier or without energy use",
+            ),
+            "met": met,
+        }
+    )
+    guiding = _obj(
+        {
+            "indicator": _str(enum=list(zero_carbon.GUIDING)),
+            "value": _num("% for the shares, 1/2/3 for product_energy_grade"),
+            "threshold": threshold,
+            "met": met,
+        }
+    )
+    out = _obj(
+        {
+            "period": _str(description="the newest year the park reported"),
+            "energy_tce": _num("annual comprehensive energy consumption, tce"),
+            "core": core,
+            "guiding": {"type": "array", "items": guiding, "minItems": 5, "maxItems": 5},
+            "status": _str(enum=list(zero_carbon.STATUSES)),
+        }
+    )
+    out["nullable"] = True
+    out["description"] = "null when the park has reported no zero-carbon indicator"
+    return out
+
+
 def _parks_paths() -> dict[str, Any]:
     params = [
         _param(
@@ -262,8 +302,10 @@ def _parks_paths() -> dict[str, Any]:
     detail = _get(
         "One park in detail",
         "One evaluated park: its scores, ranks within its industry, level-2 scores, the "
-        "industry's medians and the suggested strategies (weakest dimension first). JSON "
-        "only; takes no query parameters (400 if given).",
+        "industry's medians and the suggested strategies (weakest dimension first), and its "
+        "zero-carbon park yardstick (zero_carbon: the newest reported year against the "
+        "thresholds in force, see docs/parks.md). JSON only; takes no query parameters (400 "
+        "if given).",
         [code],
         "ParkDetail",
         errors=("BadRequest", "ParkNotFound"),
