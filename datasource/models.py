@@ -113,7 +113,7 @@ class Indicator(Base):
 
 
 class Target(Base):
-    """A region's plan target, e.g. CO2 intensity -18 % in 2025 against 2020."""
+    """A region's plan target, e.g. CO2 intensity -18 % in 2025 against 2020, or a cap."""
 
     __tablename__ = "target"
 
@@ -122,8 +122,19 @@ class Target(Base):
     metric: Mapped[str] = mapped_column(String(32), primary_key=True)
     base_period: Mapped[str] = mapped_column(String(7))
     target_period: Mapped[str] = mapped_column(String(7))
-    target_change: Mapped[float] = mapped_column(Float)  # -0.18 means 18 % lower
+    target_change: Mapped[float | None] = mapped_column(Float)  # -0.18 means 18 % lower
     batch_id: Mapped[int | None] = mapped_column(Integer)
+    # absolute targets (migration 0040): a value in the metric's base unit (t; energy in
+    # 万吨标准煤), the unit it was given in, and whether it caps one year or the plan's sum
+    target_value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    cap_kind: Mapped[str | None] = mapped_column(String(12))  # annual / cumulative
+    # the indicator definition (empty: the plan's default, datasource/data/definitions.csv)
+    numerator: Mapped[str | None] = mapped_column(String(24))
+    gdp_basis: Mapped[str | None] = mapped_column(String(8))  # constant / current
+    gdp_base_year: Mapped[int | None] = mapped_column(Integer)
+    gwp_set: Mapped[str | None] = mapped_column(String(8))
+    source: Mapped[str | None] = mapped_column(String(200))  # the document the number is from
 
 
 class IngestBatch(Base):

@@ -30,7 +30,7 @@ MAX_ROWS = 1_048_576  # rows of one file, header included: Excel's own sheet lim
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # declared size of all the XLSX's members together
 MAX_XLSX_RATIO = 100  # declared size / compressed size of one member ...
 RATIO_FLOOR = 1024 * 1024  # ... checked for members declaring more than this
-MAX_XML_TEXT_BYTES = 8 * MAX_CELL_CHARS + 256  # a run of sheet XML without a tag: one cell
+# a run of sheet XML without a tag holds one cell: at most 8 bytes per character (&amp;)
 MAX_QUOTE_CHARS = 80  # a cell quoted in a reason is cut to this many characters
 UNREADABLE = "无法读取"  # every reason for a file that cannot be read starts with it
 
@@ -341,7 +341,7 @@ XLSX_ERRORS = (
 )
 
 
-def _unreadable(cause: object) -> Problem:
+def unreadable_problem(cause: object) -> Problem:
     text = str(cause).replace("\n", " ")
     if len(text) > 200:
         text = text[:200] + "…"
@@ -349,7 +349,7 @@ def _unreadable(cause: object) -> Problem:
     return Problem(None, None, f"{UNREADABLE} XLSX 文件 (unreadable XLSX): {name}: {text}")
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, *, max_cell_chars: int = MAX_CELL_CHARS) -> None:
     """Refuse a zip bomb before anything is decompressed: the declared sizes of all members,
     each large member's compression ratio, then (streaming, in 1 MB pieces) no run of sheet
     XML without a tag longer than one cell can be. Raises Unreadable."""
@@ -357,7 +357,7 @@ def check_zip(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except XLSX_ERRORS as exc:
-        raise Unreadable(_unreadable(exc)) from exc
+        raise Unreadable(unreadable_problem(exc)) from exc
     declared = sum(m.file_size for m in members)
     if declared > MAX_XLSX_UNCOMPRESSED:
         raise Unreadable(
@@ -384,23 +384,23 @@ def check_zip(data: bytes) -> None:
         if name.endswith(".xml") and name.startswith(("xl/worksheets/", "xl/sharedStrings")):
             try:
                 with archive.open(m) as stream:
-                    run = _longest_text_run(stream)
+                    run = _longest_text_run(stream, 8 * max_cell_chars + 256)
             except XLSX_ERRORS as exc:
-                raise Unreadable(_unreadable(exc)) from exc
-            if run > MAX_XML_TEXT_BYTES:
+                raise Unreadable(unreadable_problem(exc)) from exc
+            if run > 8 * max_cell_chars + 256:
                 raise Unreadable(
                     Problem(
                         None,
                         None,
                         f"单元格过长 (a cell of {quote(name)} holds more than {run} bytes; "
-                        f"at most {MAX_CELL_CHARS} characters)",
+                        f"at most {max_cell_chars} characters)",
                     )
                 )
 
 
-def _longest_text_run(stream: io.BufferedIOBase) -> int:
+def _longest_text_run(stream: io.BufferedIOBase, limit: int) -> int:
     """The longest run of bytes without '<' (a cell's text lies between two tags); stops
-    early once it passes MAX_XML_TEXT_BYTES."""
+    early once it passes ``limit``."""
     longest = run = 0
     while chunk := stream.read(1 << 20):
         marks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x3C)
@@ -412,23 +412,23 @@ def _longest_text_run(stream: io.BufferedIOBase) -> int:
                 longest = max(longest, int(np.diff(marks).max()) - 1)
             run = len(chunk) - int(marks[-1]) - 1
         longest = max(longest, run)
-        if longest > MAX_XML_TEXT_BYTES:
+        if longest > limit:
             break
     return longest
 
 
-def open_xlsx(data: bytes):  # type: ignore[no-untyped-def]
+def open_xlsx(data: bytes, *, max_cell_chars: int = MAX_CELL_CHARS):  # type: ignore[no-untyped-def]
     """A read-only openpyxl workbook after check_zip; its sheets' stated dimensions are
     ignored (a forged A1:XFD1048576 would pad every row). Raises Unreadable."""
     import openpyxl
 
-    check_zip(data)
+    check_zip(data, max_cell_chars=max_cell_chars)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except XLSX_ERRORS as exc:
-        raise Unreadable(_unreadable(exc)) from exc
+        raise Unreadable(unreadable_problem(exc)) from exc
     for sheet in book.worksheets:
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
@@ -452,7 +452,7 @@ def _read_xlsx(data: bytes) -> Table:
     except Unreadable as exc:
         return _failed(exc.problem)
     except XLSX_ERRORS as exc:  # the sheet XML is parsed while its rows are read
-        return _failed(_unreadable(exc))
+        return _failed(unreadable_problem(exc))
     finally:
         book.close()
     if fallback is not None:

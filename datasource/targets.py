@@ -2,18 +2,24 @@
 what it still needs, a traffic light, and whether its emissions have peaked.
 
 Targets are data (table ``target``); a region without its own target for a plan takes its
-nearest ancestor's, and failing that the national target below (README "Forecasts and
-targets" documents the traffic-light rule).
+nearest ancestor's, and failing that the national one (datasource/data/national_targets.csv).
+Each target is tracked on its own definition (datasource.definitions): the 14th plan's intensity
+target on energy-activity CO2 per GDP at constant 2020 prices unless its row says otherwise
+(docs/indicators.md documents definitions and the traffic-light rule).
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datasource import definitions
 from datasource.models import Region, StatRegion, Target
 from datasource.models_forecast import Forecast
 
@@ -29,18 +35,90 @@ class PlanTarget:
     metric: str
     base_period: str
     target_period: str
-    target_change: float  # -0.18 means 18 % lower than the base period
+    target_change: float | None  # -0.18 means 18 % lower than the base period
     source: str = "national"  # own / inherited / national
     source_code: str | None = None  # the region whose row it is (None: built-in national)
+    # absolute targets: a value in the metric's base unit (t; energy 万吨标准煤) capping the
+    # target year (annual) or the plan's years after the base (cumulative)
+    target_value: float | None = None
+    cap_kind: str | None = None
+    # the definition as the row names it (None: the plan's default, datasource.definitions)
+    numerator: str | None = None
+    gdp_basis: str | None = None
+    gdp_base_year: int | None = None
+    gwp_set: str | None = None
+    document: str | None = field(default=None, compare=False)  # where the number is published
+
+    @property
+    def definition(self) -> definitions.Definition:
+        return definitions.resolve(
+            self.metric,
+            self.plan,
+            numerator=self.numerator,
+            gdp_basis=self.gdp_basis,
+            gdp_base_year=self.gdp_base_year,
+            gwp_set=self.gwp_set,
+        )
 
 
-# The national targets (transcribed from the plan documents; the data may override them by
-# giving the country, a province or any region its own rows).
-NATIONAL: tuple[PlanTarget, ...] = (
-    PlanTarget("13th-FYP", METRIC, "2015", "2020", -0.18),
-    PlanTarget("14th-FYP", METRIC, "2020", "2025", -0.18),
-    PlanTarget("NDC-2030", METRIC, "2005", "2030", -0.65),  # "more than 65 %" below 2005
-)
+def _float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def national_targets() -> tuple[PlanTarget, ...]:
+    """The national targets, transcribed from the plan documents each row names
+    (datasource/data/national_targets.csv); the data may override them by giving the country,
+    a province or any region its own rows. No number is built in that is not published."""
+    text = resources.files("datasource").joinpath("data/national_targets.csv").read_text("utf-8")
+    plans = {p.plan: p for p in plan_table()}
+    return tuple(
+        PlanTarget(
+            r["plan"],
+            r["metric"],
+            plans[r["plan"]].base_period,
+            plans[r["plan"]].target_period,
+            _float(r["target_change"]),
+            target_value=_float(r["target_value"]),
+            cap_kind=r["cap_kind"] or None,
+            document=r["source"],
+        )
+        for r in csv.DictReader(text.splitlines())
+    )
+
+
+def national(metric: str = METRIC) -> tuple[PlanTarget, ...]:
+    return tuple(t for t in national_targets() if t.metric == metric)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan (datasource/data/plans.csv): its span, the metrics it controls, its source."""
+
+    plan: str
+    name_zh: str
+    name_en: str
+    base_period: str
+    target_period: str
+    controls: tuple[str, ...]
+    source: str
+
+
+@cache
+def plan_table() -> tuple[Plan, ...]:
+    text = resources.files("datasource").joinpath("data/plans.csv").read_text("utf-8")
+    return tuple(
+        Plan(
+            r["plan"],
+            r["name_zh"],
+            r["name_en"],
+            r["base_period"],
+            r["target_period"],
+            tuple(m for m in r["controls"].split(";") if m),
+            r["source"],
+        )
+        for r in csv.DictReader(text.splitlines())
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +147,10 @@ class TargetTrack:
     forecast_change: float | None  # forecast point vs base
     status: str
     note: str | None = None
+    definition: definitions.Definition | None = None  # what the values are (None: as given)
+    fallback: tuple[str, ...] = ()  # marks of the base and current values (definitions)
+    label_zh: str | None = None  # the definition's name, e.g. 能源活动CO₂／2020年可比价GDP
+    label_en: str | None = None
 
 
 def _year(period: str) -> int:
@@ -139,6 +221,8 @@ def evaluate(
     base_value = values.get(base_year)
     if base_value is not None and base_value <= 0:
         base_value = None
+    if target.target_change is None:
+        raise ValueError(f"{target.plan} {target.metric}: evaluate() needs a relative target")
     target_value = base_value * (1 + target.target_change) if base_value is not None else None
     limit = min(target_year, latest_year) if latest_year is not None else target_year
     known = sorted(y for y, v in values.items() if v is not None and v > 0 and y <= limit)
@@ -241,11 +325,13 @@ def resolve_targets(
     code: str,
     own: Mapping[str, Mapping[str, Target]],
     parents: Mapping[str, str | None],
+    metric: str = METRIC,
 ) -> list[PlanTarget]:
-    """Every plan's target for a region: its own row, else the nearest ancestor's, else the
-    national one. ``own`` is region -> plan -> Target row."""
-    plans = {t.plan for rows in own.values() for t in rows.values()} | {t.plan for t in NATIONAL}
-    national = {t.plan: t for t in NATIONAL}
+    """Every plan's target of ``metric`` for a region: its own row, else the nearest
+    ancestor's, else the national one. ``own`` is region -> plan -> Target row (of ``metric``)."""
+    builtin = national(metric)
+    plans = {t.plan for rows in own.values() for t in rows.values()} | {t.plan for t in builtin}
+    by_plan = {t.plan: t for t in builtin}
     out = []
     for plan in sorted(plans):
         row = own.get(code, {}).get(plan)
@@ -265,16 +351,23 @@ def resolve_targets(
                     row.target_change,
                     source,
                     row.region_code,
+                    target_value=getattr(row, "target_value", None),
+                    cap_kind=getattr(row, "cap_kind", None),
+                    numerator=getattr(row, "numerator", None),
+                    gdp_basis=getattr(row, "gdp_basis", None),
+                    gdp_base_year=getattr(row, "gdp_base_year", None),
+                    gwp_set=getattr(row, "gwp_set", None),
+                    document=getattr(row, "source", None),
                 )
             )
-        elif plan in national:
-            out.append(national[plan])
+        elif plan in by_plan:
+            out.append(by_plan[plan])
     return out
 
 
-def _own_targets(session: Session) -> dict[str, dict[str, Target]]:
+def _own_targets(session: Session, metric: str = METRIC) -> dict[str, dict[str, Target]]:
     own: dict[str, dict[str, Target]] = {}
-    for t in session.scalars(select(Target).where(Target.metric == METRIC)):
+    for t in session.scalars(select(Target).where(Target.metric == metric)):
         own.setdefault(t.region_code, {})[t.plan] = t
     return own
 
@@ -296,25 +389,71 @@ def _latest_year(session: Session) -> int | None:
     return int(latest) if latest else None
 
 
-def _intensities(
-    session: Session, codes: Iterable[str]
-) -> tuple[dict[str, dict[int, float | None]], dict[str, dict[int, str | None]]]:
-    values: dict[str, dict[int, float | None]] = {}
-    bases: dict[str, dict[int, str | None]] = {}
-    codes = list(codes)
-    for i in range(0, len(codes), 900):
-        stmt = select(
-            StatRegion.region_code,
-            StatRegion.period,
-            StatRegion.intensity,
-            StatRegion.intensity_basis,
-            StatRegion.gdp_base_year,
-        ).where(StatRegion.region_code.in_(codes[i : i + 900]), func.length(StatRegion.period) == 4)
-        for code, period, value, basis, base_year in session.execute(stmt):
-            values.setdefault(code, {})[int(period)] = value
-            key = f"{basis}:{base_year}" if basis == "constant" else basis
-            bases.setdefault(code, {})[int(period)] = key
-    return values, bases
+def _points(
+    session: Session, targets_by_code: Mapping[str, Sequence[PlanTarget]]
+) -> dict[tuple[str, definitions.Definition], dict[int, definitions.Point]]:
+    """Each region's yearly values on each definition its targets use (one read per definition)."""
+    wanted: dict[definitions.Definition, set[str]] = {}
+    for code, chosen in targets_by_code.items():
+        for t in chosen:
+            wanted.setdefault(t.definition, set()).add(code)
+    out = {}
+    for definition, codes in wanted.items():
+        for code, points in definitions.yearly(session, sorted(codes), definition).items():
+            out[(code, definition)] = points
+    return out
+
+
+def evaluate_on(
+    region_code: str,
+    target: PlanTarget,
+    points: Mapping[int, definitions.Point],
+    *,
+    latest_year: int | None = None,
+    forecast: Sequence = (),
+) -> TargetTrack:
+    """``evaluate`` on the target's own definition: ``points`` are the region's yearly values
+    on it (definitions.yearly). Only years on the base year's price basis are compared (a year
+    that fell back to current prices is skipped while an earlier comparable one exists); the
+    stored forecast (of the general intensity) counts only for a target on that definition."""
+    definition = target.definition
+    base = points.get(_year(target.base_period))
+    base_basis = base.basis if base is not None and base.value is not None else None
+    usable = {
+        y: p for y, p in points.items() if base_basis is None or p.basis in (base_basis, None)
+    }
+    values = {y: p.value for y, p in usable.items()}
+    bases = {y: p.basis for y, p in usable.items()} if definition.is_intensity else None
+    general = definition.numerator == "co2" and definition.gdp_basis == "constant"
+    track = evaluate(
+        region_code,
+        target,
+        values,
+        latest_year=latest_year,
+        forecast=forecast if general and definition.is_intensity else (),
+        bases=bases,
+    )
+    used = [p for p in (base, usable.get(_int(track.current_period))) if p is not None]
+    flags = tuple(sorted(set().union(*(p.flags for p in used)))) if used else ()
+    price_year = _price_year(base_basis)
+    return replace(
+        track,
+        definition=definition,
+        fallback=flags,
+        label_zh=definition.label("zh", price_year),
+        label_en=definition.label("en", price_year),
+    )
+
+
+def _int(period: str | None) -> int | None:
+    return int(period[:4]) if period else None
+
+
+def _price_year(basis: str | None) -> int | None:
+    """2020 from "constant:2020"; None otherwise."""
+    if basis and basis.startswith("constant:") and basis[9:].isdigit():
+        return int(basis[9:])
+    return None
 
 
 def _forecasts(session: Session, codes: Iterable[str], metric: str = "intensity") -> dict:
@@ -368,27 +507,28 @@ def progress_many(
     codes = [c for c in region_codes if c in parents]
     own = _own_targets(session)
     latest = _latest_year(session)
-    values, bases = _intensities(session, codes)
-    forecasts = _forecasts(session, codes)
-    out = {}
+    chosen: dict[str, PlanTarget] = {}
     for code in codes:
         targets = resolve_targets(code, own, parents)
-        chosen = (
+        pick = (
             next((t for t in targets if t.plan == plan), None)
             if plan is not None
             else current_plan(targets, latest)
         )
-        if chosen is None:
-            continue
-        out[code] = evaluate(
+        if pick is not None and pick.target_change is not None:
+            chosen[code] = pick
+    points = _points(session, {c: [t] for c, t in chosen.items()})
+    forecasts = _forecasts(session, list(chosen))
+    return {
+        code: evaluate_on(
             code,
-            chosen,
-            values.get(code, {}),
+            t,
+            points.get((code, t.definition), {}),
             latest_year=latest,
             forecast=forecasts.get(code, ()),
-            bases=bases.get(code, {}),
         )
-    return out
+        for code, t in chosen.items()
+    }
 
 
 def progress(session: Session, *, region_code: str, plan: str | None = None) -> TargetTrack | None:
@@ -403,17 +543,20 @@ def progress_all(session: Session, *, region_code: str) -> list[TargetTrack]:
     if region_code not in parents:
         return []
     latest = _latest_year(session)
-    values, bases = _intensities(session, [region_code])
+    targets = [
+        t
+        for t in resolve_targets(region_code, _own_targets(session), parents)
+        if t.target_change is not None
+    ]
+    points = _points(session, {region_code: targets})
     forecast = _forecasts(session, [region_code]).get(region_code, ())
-    targets = resolve_targets(region_code, _own_targets(session), parents)
     return [
-        evaluate(
+        evaluate_on(
             region_code,
             t,
-            values.get(region_code, {}),
+            points.get((region_code, t.definition), {}),
             latest_year=latest,
             forecast=forecast,
-            bases=bases.get(region_code, {}),
         )
         for t in sorted(targets, key=lambda t: (t.target_period, t.plan))
     ]
