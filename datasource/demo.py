@@ -37,6 +37,7 @@ class DemoSummary:
     parks: int = 0
     park_emission_rows: int = 0
     target_rows: int = 0
+    park_indicator_rows: int = 0  # zero-carbon yardstick, 2025 and 2026 (issue 21)
     batches: dict[str, int] = field(default_factory=dict)  # status -> count
     seconds_generate: float = 0.0
     seconds_ingest: float = 0.0
@@ -51,7 +52,8 @@ class DemoSummary:
             f"demo data ({self.scale}, seed {self.seed}): {self.provinces} provinces, "
             f"{self.counties} counties, {self.parks} parks\n"
             f"rows: emissions {self.emission_rows}, indicators {self.indicator_rows}, "
-            f"park emissions {self.park_emission_rows}, targets {self.target_rows}\n"
+            f"park emissions {self.park_emission_rows}, targets {self.target_rows}, "
+            f"zero-carbon park indicators {self.park_indicator_rows}\n"
             f"batches: {statuses}\n"
             f"generate {self.seconds_generate:.1f} s + ingest {self.seconds_ingest:.1f} s "
             f"= {self.seconds:.1f} s"
@@ -127,6 +129,7 @@ def generate(
     summary.parks = len(frames["parks"])
     summary.park_emission_rows = len(frames["park-emissions"])
     summary.target_rows = len(frames["targets"])
+    summary.park_indicator_rows = _ingest_zero_carbon(engine, frames["parks"], seed, suffix)
     log.info("demo loaded in %.1f s", summary.seconds)
     return summary
 
@@ -141,3 +144,19 @@ def _ingest(
         raise DemoError(f"the demo's {file_name} was rejected:\n{report.render()}")
     summary.batches[report.status] = summary.batches.get(report.status, 0) + 1
     return report
+
+
+def _ingest_zero_carbon(engine: Engine, parks: pd.DataFrame, seed: int, suffix: str) -> int:
+    """The parks' zero-carbon indicators through the park_indicators kind (its own batch, not
+    counted in ``batches``: that tallies the data pool's own kinds)."""
+    from datasource import zero_carbon_ingest
+
+    frame = demo_parks.zero_carbon_frame(parks, seed=seed)
+    name = f"demo-park-indicators-{suffix}.csv"
+    data = frame.to_csv(index=False).encode("utf-8")
+    report = zero_carbon_ingest.ingest_bytes(
+        engine, data, name, kind="park_indicators", source="demo"
+    )
+    if not report.ok:
+        raise DemoError(f"the demo's {name} was rejected:\n{report.render()}")
+    return len(frame)

@@ -190,3 +190,80 @@ def latest_year_risers(seed: int) -> frozenset[str]:
     rng = np.random.default_rng([seed, 0, 3])
     picks = rng.choice(len(P.LATEST_YEAR_RISE_CANDIDATES), P.LATEST_YEAR_RISERS, replace=False)
     return frozenset(P.LATEST_YEAR_RISE_CANDIDATES[i] for i in picks)
+
+
+# zero-carbon yardstick (issue 21): each province's parks, in code order, cycle through these
+# profiles, so every status shows on the map even in a one-province demo of ten parks
+_ZC_PROFILES = (
+    "met_small",
+    "not_met_small",
+    "not_met_large",
+    "below",
+    "not_met_small",
+    "incomplete_co2",
+    "met_large",
+    "not_met_small",
+    "incomplete_guiding",
+    "not_met_small",
+)
+_ZC_STREAM = 21
+ZC_PERIODS = ("2025", "2026")
+
+
+def _zc_profile_values(rng, profile: str) -> tuple[float, float, dict[str, float]]:
+    """(energy 2026 in 万吨标准煤, core 2026 in t CO2/tce, guiding 2026) of one profile. Pilot
+    parks that meet the core indicator run on mostly clean power; the rest are ordinary
+    industrial parks (the national average is about 2.1 t CO2/tce)."""
+    large = profile.endswith("large")
+    energy = (
+        rng.uniform(5, 18)
+        if profile == "below"
+        else rng.uniform(105, 380)
+        if large
+        else rng.uniform(22, 95)
+    )
+    if profile.startswith("met") or profile == "incomplete_guiding":
+        core = rng.uniform(0.20, 0.29) if large else rng.uniform(0.11, 0.19)
+        clean, grade = rng.uniform(86, 97), 1.0
+    else:
+        core = rng.uniform(0.55, 1.9)
+        clean, grade = rng.uniform(18, 65), float(rng.choice([2, 3]))
+    guiding = {
+        "clean_energy_share": clean,
+        "product_energy_grade": grade,
+        "solid_waste_utilisation": rng.uniform(62, 97),
+        "waste_heat_utilisation": rng.uniform(25, 72),
+        "water_reuse": rng.uniform(72, 96),
+    }
+    return energy, core, guiding
+
+
+def zero_carbon_frame(parks: pd.DataFrame, *, seed: int) -> pd.DataFrame:
+    """A park_indicators file for the parks, 2025 (the base year) and 2026: energy in 万吨标准煤,
+    energy CO2 in 万吨, the shares in %, the product energy grade as 1-3. 2025 is a little worse
+    than 2026 (the core indicator 5-25 % higher, shares a few points lower)."""
+    rows = []
+    parks = parks.sort_values("code")
+    for province, group in parks.groupby(parks["county_code"].str[:2], sort=True):
+        rng = np.random.default_rng([seed, int(province), _ZC_STREAM])
+        for i, code in enumerate(group["code"]):
+            profile = _ZC_PROFILES[i % len(_ZC_PROFILES)]
+            energy, core, guiding = _zc_profile_values(rng, profile)
+            worse = rng.uniform(1.05, 1.25)
+            years = {
+                "2025": (energy / rng.uniform(1.01, 1.06), core * worse, -rng.uniform(1, 6)),
+                "2026": (energy, core, 0.0),
+            }
+            for period, (e, c, shift) in years.items():
+                rows.append((code, period, "energy_consumption", round(e, 2), "万吨标准煤"))
+                if not (profile == "incomplete_co2" and period == "2026"):
+                    rows.append((code, period, "energy_co2", round(e * c, 3), "万吨"))
+                for ind, v in guiding.items():
+                    if profile == "incomplete_guiding" and ind == "waste_heat_utilisation":
+                        continue
+                    if ind == "product_energy_grade":
+                        value, unit = (min(v + 1, 3.0) if period == "2025" else v), "级"
+                    else:
+                        value, unit = round(min(max(v + shift, 0.0), 100.0), 1), "%"
+                    rows.append((code, period, ind, value, unit))
+    return pd.DataFrame(rows, columns=["park_code", "period", "indicator", "value", "unit"])
