@@ -18,12 +18,22 @@ from datasource import policy_audit
 from datasource.models_policy import PolicyDocument
 from datasource.policy_common import PolicyError, Problem
 from datasource.policy_docs import clean_fields, insert_document, known_region_codes
+from datasource.readers import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    XLSX_ERRORS,
+    Unreadable,
+    open_xlsx,
+    unreadable_problem,
+)
+from datasource.readers import Problem as FileProblem
 
 # the import line keeps the logger it had before the library was split into modules, so log
 # filters and level settings on "datasource.policy" still reach it
 log = logging.getLogger("datasource.policy")
 
 D = PolicyDocument
+MAX_BODY_CHARS = 200_000  # one cell of a catalogue: a document's full text (正文)
 
 CATALOGUE_REQUIRED = ("title", "agency", "issued_on", "level", "category", "region_code")
 _CATALOGUE_ALIASES = {
@@ -88,19 +98,52 @@ def _decode(data: bytes) -> str:
     raise PolicyError("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV")
 
 
+def _read_table(data: bytes) -> list[list[object]]:
+    """The cells of the first sheet or of the CSV; Unreadable over a limit or for a broken
+    file, PolicyError for an undecodable CSV."""
+    if data[:4] == b"PK\x03\x04":
+        book = open_xlsx(data, max_cell_chars=MAX_BODY_CHARS)
+        try:
+            sheet = book.worksheets[0]
+            table = []
+            for row in sheet.iter_rows(values_only=True):
+                table.append(_within(list(row), len(table) + 1))
+        except XLSX_ERRORS as exc:
+            raise Unreadable(unreadable_problem(exc)) from exc
+        finally:
+            book.close()
+        return table
+    try:
+        reader = csv.reader(io.StringIO(_decode(data)))
+        return [_within(row, number) for number, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise Unreadable(
+            FileProblem(None, None, f"无法读取 CSV 文件 (malformed CSV): {exc}")
+        ) from exc
+
+
+def _within(row: list, line: int) -> list:  # type: ignore[type-arg]
+    """A row under the width and row-count limits of every import file."""
+    if line > MAX_ROWS:
+        raise Unreadable(FileProblem(None, None, f"行数过多 (more than {MAX_ROWS} rows)"))
+    while row and row[-1] in (None, ""):
+        row.pop()
+    if len(row) > MAX_COLUMNS:
+        raise Unreadable(
+            FileProblem(line, None, f"列数过多 ({len(row)} columns; at most {MAX_COLUMNS})")
+        )
+    return row
+
+
 def read_catalogue(data: bytes) -> tuple[list[tuple[int, dict[str, object]]], list[Problem]]:
     """Rows of a CSV (UTF-8, UTF-8-BOM, GBK) or XLSX catalogue under canonical column names,
     each with its file line (the header is line 1)."""
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            table = list(csv.reader(io.StringIO(_decode(data))))
-        except PolicyError as exc:
-            return [], [Problem(None, None, str(exc))]
+    try:
+        table = _read_table(data)
+    except Unreadable as exc:
+        return [], [Problem(exc.problem.line, None, exc.problem.reason)]
+    except PolicyError as exc:
+        return [], [Problem(None, None, str(exc))]
     if not table or not any(c not in (None, "") for c in table[0]):
         return [], [Problem(1, None, "空文件或缺少表头 (no header row)")]
     header = [_HEADER.get(re.sub(r"[\s_]", "", str(h or "").lower())) for h in table[0]]

@@ -381,28 +381,46 @@ def check_zip(data: bytes, *, max_cell_chars: int = MAX_CELL_CHARS) -> None:
             )
     for m in members:
         name = m.filename
-        if name.endswith(".xml") and name.startswith(("xl/worksheets/", "xl/sharedStrings")):
-            try:
-                with archive.open(m) as stream:
-                    run = _longest_text_run(stream, 8 * max_cell_chars + 256)
-            except XLSX_ERRORS as exc:
-                raise Unreadable(unreadable_problem(exc)) from exc
-            if run > 8 * max_cell_chars + 256:
-                raise Unreadable(
-                    Problem(
-                        None,
-                        None,
-                        f"单元格过长 (a cell of {quote(name)} holds more than {run} bytes; "
-                        f"at most {max_cell_chars} characters)",
-                    )
+        if not name.endswith((".xml", ".rels")):
+            continue
+        cells = name.startswith(("xl/worksheets/", "xl/sharedStrings"))
+        limit = 8 * max_cell_chars + 256 if cells else None
+        try:
+            with archive.open(m) as stream:
+                run, dtd = _scan_xml(stream, limit)
+        except XLSX_ERRORS as exc:
+            raise Unreadable(unreadable_problem(exc)) from exc
+        if dtd:
+            raise Unreadable(
+                Problem(
+                    None,
+                    None,
+                    f"{UNREADABLE} XLSX 文件: 含有 DTD 或实体声明 (a DTD or entity declaration "
+                    f"in {quote(name)}; Excel never writes one)",
                 )
+            )
+        if limit is not None and run > limit:
+            raise Unreadable(
+                Problem(
+                    None,
+                    None,
+                    f"单元格过长 (a cell in {quote(name)} is over {limit} bytes of XML; "
+                    f"at most {max_cell_chars} characters)",
+                )
+            )
 
 
-def _longest_text_run(stream: io.BufferedIOBase, limit: int) -> int:
-    """The longest run of bytes without '<' (a cell's text lies between two tags); stops
-    early once it passes ``limit``."""
+def _scan_xml(stream: io.BufferedIOBase, limit: int | None) -> tuple[int, bool]:
+    """(the longest run of bytes without '<', whether a DTD is declared), read in 1 MB pieces.
+    A cell's text lies between two tags; the scan stops early once the run passes ``limit``."""
     longest = run = 0
+    tail = b""
     while chunk := stream.read(1 << 20):
+        if b"<!DOCTYPE" in tail + chunk[:16] or b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+            return longest, True
+        tail = chunk[-16:]
+        if limit is None:
+            continue
         marks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 0x3C)
         if not len(marks):
             run += len(chunk)
@@ -414,7 +432,7 @@ def _longest_text_run(stream: io.BufferedIOBase, limit: int) -> int:
         longest = max(longest, run)
         if longest > limit:
             break
-    return longest
+    return longest, False
 
 
 def open_xlsx(data: bytes, *, max_cell_chars: int = MAX_CELL_CHARS):  # type: ignore[no-untyped-def]
