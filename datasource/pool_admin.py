@@ -119,7 +119,8 @@ def batch_detail(
     if row is None:
         return None
     rejected = session.execute(
-        select(RejectedRow.line, RejectedRow.column, RejectedRow.reason)
+        # a reason stored before the byte caps of ingest_write may be huge: send 500 characters
+        select(RejectedRow.line, RejectedRow.column, func.substr(RejectedRow.reason, 1, 500))
         .where(RejectedRow.batch_id == batch_id)
         .order_by(RejectedRow.id)
         .limit(limit)
