@@ -4,7 +4,7 @@ Usage: python bench/backtest.py [DATABASE_URL] [--local-sample N]
 (default: the embedded instance pool, filled by `carbonwall init-db && carbonwall demo`).
 
 Prints the rolling-origin backtest table (sMAPE and 80 % / 95 % interval coverage per metric,
-model and horizon; see README "Forecasts and targets"), then one forced ``compute_all`` (the
+model and horizon; docs/user-guide.md "Forecasts and targets"), then one forced ``compute_all`` (the
 scheduler's background job) with its time, and the read time of one region's stored forecast
 and of an on-demand past origin.
 """

@@ -24,7 +24,7 @@ def _parse_bool(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every tunable of carbonwall. README.md documents each field (a test checks that)."""
+    """Every tunable of carbonwall. docs/operator-guide.md documents each field (a test checks)."""
 
     database_url: str = "sqlite:///instance/carbon.sqlite"
     geo_cache_dir: str = "instance/geo"

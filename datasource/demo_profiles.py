@@ -1,5 +1,5 @@
 """The demo generator's fixed tables: national 2021 inventory, national paths 2005-2024,
-real-ish provincial weights, park industries and name patterns (see README "Demo data").
+real-ish provincial weights, park industries and name patterns (docs/data-formats.md, Demo data).
 
 Figures are rounded public orders of magnitude (China's BTR1 for 2021, NBS yearbooks), not
 official statistics: they make the demo plausible, nothing more.

@@ -36,7 +36,7 @@ def validate(
                     None,
                     (
                         "无法从表头识别文件类型 (cannot tell the kind from the header); 请用 --kind 指定, "  # noqa: E501
-                        f"或按 README 的导入格式写表头 (kinds: {', '.join(KINDS)})"
+                        f"或按 docs/data-formats.md 的导入格式写表头 (kinds: {', '.join(KINDS)})"
                     ),
                 )
             )

@@ -5,7 +5,7 @@ Schema-independent (no SQL, no Dash): `datasource.pdi_store` feeds it rows and s
 The seed (sections 2–4) fixes the first level, Performance 50 %, Development 30 %, Impact 20 %;
 `data/pdi_tree.csv` holds the default tree, `data/pdi_strategies.csv` the strategy tables.
 
-Rules (also in the README, "Park evaluation (PDI)"):
+Rules (also in docs/user-guide.md, "Park evaluation (PDI)"):
 
 - Weights: every node's ``weight`` is local (its share of its parent); siblings sum to 1
   within ``WEIGHT_TOL``, and so do the three first-level dimensions.
