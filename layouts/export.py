@@ -3,7 +3,6 @@ laid out as on screen) and a ranking table as CSV (UTF-8 with BOM) or XLSX. Byte
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from layouts import spreadsheet
 from layouts.pages import inventory as inv_page
 
 NUMBER_FORMAT = "#,##0.00"
@@ -30,7 +30,7 @@ def inventory_xlsx(
     for top, zh, en in inv_page.TABS:
         sheet = book.create_sheet(en if lang == "en" else zh)
         note = f" ({'sum of sub-regions' if lang == 'en' else '由下级地区汇总'})" if derived else ""
-        sheet.append([title + note])
+        spreadsheet.openpyxl_row(sheet, [title + note])
         sheet["A1"].font = Font(bold=True, size=13)
         heads = [inv_page.column_defs(lang)[0]["headerName"]]
         heads += [inv_page.COLUMNS[g][1 if lang == "en" else 0] for g in inv_page.GASES]
@@ -44,11 +44,11 @@ def inventory_xlsx(
                 continue
             label = r.label_en if lang == "en" else r.label_zh
             values = [r.values.get(g) for g in inv_page.GASES]
-            sheet.append(
+            line = spreadsheet.openpyxl_row(
+                sheet,
                 [inv_page.seed_label(r.sector_code, label, r.depth, lang)]
-                + ["—" if v is None else v / 1e4 for v in values]
+                + ["—" if v is None else v / 1e4 for v in values],
             )
-            line = sheet[sheet.max_row]
             line[0].alignment = Alignment(indent=2 * r.depth)
             for cell in line[1:]:
                 cell.number_format = NUMBER_FORMAT
@@ -68,12 +68,9 @@ def inventory_xlsx(
 
 def table_csv(columns: Sequence[tuple[str, str]], records: Sequence[Mapping[str, Any]]) -> bytes:
     """``columns`` = (field, heading). UTF-8 with BOM so Excel on Chinese Windows reads it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([h for _, h in columns])
-    for rec in records:
-        writer.writerow(["" if rec.get(f) is None else rec.get(f) for f, _ in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = [[h for _, h in columns]]
+    rows += [["" if rec.get(f) is None else rec.get(f) for f, _ in columns] for rec in records]
+    return spreadsheet.csv_bytes(rows)
 
 
 def table_xlsx(
@@ -88,14 +85,14 @@ def table_xlsx(
     ws = book.active
     ws.title = sheet[:31]
     if title:
-        ws.append([title])
+        spreadsheet.openpyxl_row(ws, [title])
         ws["A1"].font = Font(bold=True, size=13)
-    ws.append([h for _, h in columns])
+    spreadsheet.openpyxl_row(ws, [h for _, h in columns])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
     for rec in records:
-        ws.append([rec.get(f) for f, _ in columns])
+        spreadsheet.openpyxl_row(ws, [rec.get(f) for f, _ in columns])
     for i, (_, heading) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, 2 * len(heading) + 2)
     buffer = io.BytesIO()

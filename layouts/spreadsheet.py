@@ -1,0 +1,91 @@
+"""The one safe layer under every CSV and XLSX the product writes (the wall and regions
+rankings, the inventory, the policy statistics, /api/v1/*?format=csv|xlsx).
+
+A name that begins with ``= + - @`` (or a tab or carriage return) is a live formula when a
+spreadsheet opens the file ("CSV injection"): in CSV such a text cell gets a leading ``'``
+(Excel and LibreOffice then show it as text); in XLSX every text is written as a string
+cell, never as a formula. Numbers stay numbers (a negative number is not text). Bytes out,
+no I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(
+    rows: Iterable[Sequence[Any]], *, bom: bool = True, lineterminator: str = "\n"
+) -> bytes:
+    """Rows (the header first) as CSV in UTF-8, with a BOM so Excel on Chinese Windows reads
+    it; every cell through csv_cell."""
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator=lineterminator)
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def openpyxl_row(sheet: Any, values: Sequence[Any]) -> Any:
+    """``sheet.append(values)`` for an openpyxl sheet, with every text cell a string cell
+    (openpyxl otherwise stores a text beginning with = as a formula). Returns the row."""
+    sheet.append(list(values))
+    row = sheet[sheet.max_row]
+    for cell in row:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    return row
+
+
+def xlsxwriter_cell(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """One cell of an xlsxwriter sheet: text as a string (never a formula or a URL), numbers
+    as numbers, None as an empty cell."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+# the options of every xlsxwriter workbook: no text is turned into a formula, number or URL
+XLSXWRITER_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+def frame_csv(frame: Any) -> bytes:
+    """A pandas frame (its columns as the header) through csv_bytes."""
+    import pandas as pd
+
+    body = ([None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False))
+    return csv_bytes([list(frame.columns), *body])
+
+
+def frame_xlsx(frame: Any, *, sheet: str = "Sheet1") -> bytes:
+    """A pandas frame as XLSX with every text a string cell."""
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    options = {k: v for k, v in XLSXWRITER_OPTIONS.items() if k != "in_memory"}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as xl:
+        frame.to_excel(xl, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
