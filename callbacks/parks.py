@@ -139,6 +139,10 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: object) ->
             }
         )
 
+    from callbacks import parks_zero_carbon  # the zero-carbon panel (issue 21), its own module
+
+    parks_zero_carbon.register(app, sessions=sessions)
+
 
 def _radar(detail: pdi_store.ParkDetail):  # noqa: ANN202
     """Level-2 axes when the whole industry has them (scores from values), else P, D, I."""

@@ -34,6 +34,13 @@ RADAR = "parks-radar"
 COMPARE = "parks-compare"
 STRATEGIES = "parks-strategies"
 PARK_TITLE = "parks-park-title"
+# the zero-carbon park yardstick of the selected park (issue 21)
+ZC_HEAD = "parks-zc-head"
+ZC_TABLE = "parks-zc-table"
+ZC_TREND = "parks-zc-trend"
+ZC_CSV = "parks-zc-csv"
+ZC_XLSX = "parks-zc-xlsx"
+ZC_DOWNLOAD = "parks-zc-download"
 
 QUERY_KEYS = ("province", "industry", "level", "sort", "park")
 SORTS = (("total", "总分"), ("P", "表现力"), ("D", "发展力"), ("I", "影响力"))
@@ -179,6 +186,76 @@ def comparison_table(
             )
         )
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="mb-0 parks-table")
+
+
+ZC_COLUMNS = (
+    ("indicator", "指标"),
+    ("unit", "单位"),
+    ("base", "2025 年（基准）"),
+    ("value", "最新值"),
+    ("change", "较 2025 年"),
+    ("threshold", "阈值"),
+    ("met", "达标"),
+)
+_MET_COLOURS = {"达标": "#22e07a", "未达标": "#ff3b3b"}
+
+
+def zero_carbon_table(rows: Sequence[Mapping[str, str]]) -> dbc.Table:
+    """The six indicators (core first) with their thresholds, verdicts and sources."""
+    head = html.Thead(html.Tr([html.Th(h) for _, h in ZC_COLUMNS] + [html.Th("阈值来源")]))
+    body = []
+    for r in rows:
+        cells = [html.Td(r[k]) for k, _ in ZC_COLUMNS[:-1]]
+        cells.append(html.Td(r["met"], style={"color": _MET_COLOURS.get(r["met"], "#94a3b8")}))
+        cells.append(html.Td(r["source"], className="small text-secondary zc-source"))
+        body.append(html.Tr(cells, id={"type": "parks-zc-row", "indicator": r["key"]}))
+    return dbc.Table([head, html.Tbody(body)], size="sm", className="mb-0 parks-table zc-table")
+
+
+def zero_carbon_head(status_zh: str, colour: str, summary: str) -> list:
+    """The status badge and the 年度 · 年综合能耗 · 分档 line above the table."""
+    return [
+        html.Span(
+            status_zh,
+            className="badge zc-status",
+            style={"background": colour, "color": "#07111f", "fontSize": "0.95rem"},
+        ),
+        html.Span(summary, className="ms-2 text-info zc-summary"),
+    ]
+
+
+def _zero_carbon_row(graph_cfg: dict) -> html.Div:
+    exports = html.Div(
+        [
+            dbc.Button("导出 CSV", id=ZC_CSV, size="sm", color="info", outline=True),
+            dbc.Button("导出 XLSX", id=ZC_XLSX, size="sm", color="info", outline=True),
+            dcc.Download(id=ZC_DOWNLOAD),
+        ],
+        className="d-flex gap-2 ms-auto",
+    )
+    return html.Div(
+        [
+            html.Div(
+                _panel(
+                    "零碳园区指标（1 项核心指标 + 5 项引导性指标）",
+                    html.Div(
+                        [html.Div(id=ZC_HEAD, className="mb-2"), html.Div(id=ZC_TABLE)],
+                        style={"overflowX": "auto"},
+                    ),
+                    extra=exports,
+                ),
+                style={"flex": "8 1 0", "minWidth": 0},
+            ),
+            html.Div(
+                _panel(
+                    "单位能耗碳排放：2025 年以来",
+                    dcc.Graph(id=ZC_TREND, config=graph_cfg, style={"height": "30vh"}),
+                ),
+                style={"flex": "4 1 0", "minWidth": 0},
+            ),
+        ],
+        className="d-flex gap-2 mt-2",
+    )
 
 
 def strategy_block(
@@ -327,6 +404,7 @@ def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html
                 ],
                 className="d-flex gap-2",
             ),
+            _zero_carbon_row(graph_cfg),
         ],
         className="parks-page",
         style={
