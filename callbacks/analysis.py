@@ -13,6 +13,7 @@ from callbacks.common import lang_of
 from datasource import queries
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
+from layouts.settings import ScreenSettings
 
 
 def url_outputs(page: str) -> list[Output]:
@@ -26,7 +27,7 @@ def url_values(state: dict[str, Any], keys: tuple[str, ...], lang: str) -> tuple
 
 
 def register_pickers(
-    app: Dash, page: str, *, sessions: sessionmaker[Session], settings: Any
+    app: Dash, page: str, *, sessions: sessionmaker[Session], settings: ScreenSettings
 ) -> None:
     """A page's region and year pickers: every region as an option, the years with data
     (newest first); values from the URL when known, else the root region and the latest year."""
@@ -53,7 +54,7 @@ def register_pickers(
         )
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     """Every analysis page's callbacks (ids are per page, so they never collide)."""
     from callbacks import analysis_gases, analysis_inventory, analysis_regions, analysis_sectors
 

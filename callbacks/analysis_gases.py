@@ -3,8 +3,6 @@ headline, trend, the year's gas table, gases across sub-regions, and the URL."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Dash, Input, Output, State
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,9 +13,10 @@ from layouts import ids_analysis as ids
 from layouts.figures import empty
 from layouts.pages import analysis as common
 from layouts.pages import gases as page
+from layouts.settings import ScreenSettings
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     register_pickers(app, page.PAGE, sessions=sessions, settings=settings)
 
     @app.callback(

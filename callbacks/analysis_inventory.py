@@ -4,7 +4,6 @@ the applied query and the tab -> the grid, the caption and the URL; 导出 Excel
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,16 +14,17 @@ from layouts import export
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
 from layouts.pages import inventory as page
+from layouts.settings import ScreenSettings
 
 log = logging.getLogger(__name__)
 
 
-def defaults(session: Session, settings: Any) -> tuple[str, str | None]:
+def defaults(session: Session, settings: ScreenSettings) -> tuple[str, str | None]:
     """(root region, latest year with data): what 重置 goes back to."""
     return settings.root_region, queries.latest_period(session)
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     @app.callback(
         Output(ids.INV_REGION, "options"),
         Output(ids.INV_YEAR, "options"),

@@ -3,8 +3,6 @@ region -> its history; its sub-regions -> ranking bars and grid, exported as CSV
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +12,7 @@ from layouts import export, figures_analysis
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
 from layouts.pages import regions as page
+from layouts.settings import ScreenSettings
 
 P = page.PAGE
 POLICY_MARKS = 40  # the newest policies in force, drawn on the history chart
@@ -26,7 +25,7 @@ def default_compare(session: Session, code: str, n: int = 4) -> list[str]:
     return [r.code for r in rows if r.co2e is not None] or [code]
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     register_pickers(app, P, sessions=sessions, settings=settings)
 
     @app.callback(

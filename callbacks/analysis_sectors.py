@@ -3,8 +3,6 @@ sectors over time; region, year, sector and GWP -> its composition by sub-region
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Dash, Input, Output, State
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,11 +13,12 @@ from layouts import ids_analysis as ids
 from layouts.pages import inventory
 from layouts.pages import sectors as page
 from layouts.pages.analysis import fmt_wan
+from layouts.settings import ScreenSettings
 
 P = page.PAGE
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     register_pickers(app, P, sessions=sessions, settings=settings)
 
     @app.callback(

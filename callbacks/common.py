@@ -17,6 +17,7 @@ from typing import Any
 
 from datasource import forecast, pdi_store, policy, queries, targets
 from layouts import figures_map
+from layouts.settings import ScreenSettings
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Deps:
 
     sessions: Any  # sessionmaker
     state: Any  # dashboard.wall_state.WallState (duck-typed: callbacks never import dashboard)
-    settings: Any
+    settings: ScreenSettings
     dashes: Any  # () -> list of (lon, lat) lines, the South China Sea dashes
     has_layer: Any = None  # (code) -> bool: is there a map layer of this region's children?
     # one lock per stripe of region codes: walls clicking into one region at once (and the

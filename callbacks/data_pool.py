@@ -25,6 +25,7 @@ from datasource.pdi_ingest import KINDS as PDI_KINDS
 from datasource.readers import KINDS
 from layouts import data_pool_text as text
 from layouts.pages import data_pool as page
+from layouts.settings import ScreenSettings
 
 if TYPE_CHECKING:
     from datasource.ingest_checks import ParkChecker
@@ -38,7 +39,7 @@ def register(
     app: Dash,
     *,
     sessions: sessionmaker[Session],
-    settings: Any,
+    settings: ScreenSettings,
     engine: Engine | None = None,
     park_checker: ParkChecker | None = None,
 ) -> None:

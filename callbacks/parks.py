@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from datasource import pdi, pdi_store
 from layouts import figures_pdi
 from layouts.pages import parks as page
+from layouts.settings import ScreenSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"label": label, "value": value} for value, label in pairs]
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: object) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     del settings
 
     @app.callback(

@@ -15,6 +15,7 @@ from layouts import figures_policy
 from layouts.figures_policy import t
 from layouts.pages import policy as page
 from layouts.pages import policy_stats as stats_page
+from layouts.settings import ScreenSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def browser_session_id() -> str:
     return sid
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: object) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     del settings
     _register_library(app, sessions)
     _register_stats(app, sessions)

@@ -20,13 +20,14 @@ from callbacks.common import lang_of
 from datasource import policy
 from layouts.figures_policy import field_names, file_size, t
 from layouts.pages import policy_admin as page
+from layouts.settings import ScreenSettings
 
 log = logging.getLogger(__name__)
 
 FORM_FIELDS = tuple(page.FIELDS)  # the document fields, in the form's order
 
 
-def register(app: Dash, *, sessions: sessionmaker[Session], settings: Any) -> None:
+def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     max_bytes = int(settings.max_upload_mb) * 1024 * 1024
 
     @app.callback(

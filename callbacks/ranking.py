@@ -3,12 +3,10 @@ CSV / XLSX export."""
 
 from __future__ import annotations
 
-import io
-
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.common import Deps, lang_of, memo_query, period, resolve, view
-from layouts import ids, panels
+from layouts import ids, panels, spreadsheet
 
 
 def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
@@ -37,10 +35,7 @@ def register(app: Dash, deps: Deps) -> None:
         rows = memo_query(deps, "ranking", parent_code=code, period=now, gwp_set=gwp)
         frame = panels.ranking_frame(rows, period=now, lang=lang)
         name = f"carbonwall-ranking-{code}-{now}"
-        if ctx.triggered_id == ids.EXPORT_XLSX:
-            buffer = io.BytesIO()
-            frame.to_excel(buffer, index=False, engine="xlsxwriter")
-            return dcc.send_bytes(buffer.getvalue(), f"{name}.xlsx")
+        if ctx.triggered_id == ids.EXPORT_XLSX:  # text cells stay text (no formulas)
+            return dcc.send_bytes(spreadsheet.frame_xlsx(frame), f"{name}.xlsx")
         # UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake
-        text = "\ufeff" + frame.to_csv(index=False)
-        return dcc.send_bytes(text.encode("utf-8"), f"{name}.csv")
+        return dcc.send_bytes(spreadsheet.frame_csv(frame), f"{name}.csv")

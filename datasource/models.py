@@ -4,8 +4,9 @@ ingest batches, the data version, and the rollup tables the rollup job derives f
 Conventions (normalised at ingest, so queries never need dialect functions):
 - region_code: text, 6-digit GB/T 2260 for administrative regions, a user-chosen code for parks;
   the country is ``100000``.
-- period: text, ``YYYY`` for a year or ``YYYY-MM`` for a month; both sort correctly as text
-  within their kind. ``period_kind`` is ``Y`` or ``M``.
+- period: text, ``YYYY`` year, ``YYYY-Qn`` quarter, ``YYYY-MM`` month or ``YYYY-MM-DD`` day
+  (datasource.periods, docs/periods.md); each sorts correctly as text within its grain.
+  ``period_kind`` is ``Y``, ``Q``, ``M`` or ``D`` (widened to 10 characters by migration 0050).
 - emission values are in the unit of their gas: t CO2, t CH4, t N2O; t CO2e for HFCs, PFCs, SF6.
 - GDP in 亿元 (10^8 yuan), population in 万人, energy in 万吨标准煤.
 """
@@ -88,7 +89,7 @@ class Emission(Base):
     __tablename__ = "emission"
 
     region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     sector_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     gas: Mapped[str] = mapped_column(String(8), primary_key=True)
     sector_top: Mapped[str] = mapped_column(String(4))
@@ -105,7 +106,7 @@ class Indicator(Base):
     __tablename__ = "indicator"
 
     region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
     base_year: Mapped[int | None] = mapped_column(Integer)  # gdp_constant: price base year
@@ -154,6 +155,20 @@ class IngestBatch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16), default="cli")  # cli / api / demo / web
     actor: Mapped[str | None] = mapped_column(String(64))  # who: a login (web), an OS user (cli)
+    dataset: Mapped[str | None] = mapped_column(String(32))  # a published dataset (migration 0050)
+
+
+class DatasetSource(Base):
+    """A published dataset batches were loaded from, and how to credit it (migration 0050)."""
+
+    __tablename__ = "dataset_source"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    licence: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(200))
+    citation: Mapped[str] = mapped_column(Text)
 
 
 class RejectedRow(Base):
@@ -202,7 +217,7 @@ class DerivedEmission(Base):
     __tablename__ = "derived_emission"
 
     region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     sector_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     gas: Mapped[str] = mapped_column(String(8), primary_key=True)
     sector_top: Mapped[str] = mapped_column(String(4))
@@ -215,7 +230,7 @@ class StatSectorGas(Base):
     __tablename__ = "stat_sector_gas"
 
     region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     sector_top: Mapped[str] = mapped_column(String(4), primary_key=True)
     gas: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
@@ -228,7 +243,7 @@ class StatRegion(Base):
     __tablename__ = "stat_region"
 
     region_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
     parent_code: Mapped[str | None] = mapped_column(String(32))
     derived: Mapped[bool] = mapped_column(Boolean)
     co2: Mapped[float | None] = mapped_column(Float)
@@ -244,9 +259,19 @@ class StatRegion(Base):
     energy: Mapped[float | None] = mapped_column(Float)
     intensity: Mapped[float | None] = mapped_column(Float)  # t CO2 per 万元
     intensity_basis: Mapped[str | None] = mapped_column(String(8))  # constant / current
-    prev_period: Mapped[str | None] = mapped_column(String(7))
+    prev_period: Mapped[str | None] = mapped_column(String(10))
     intensity_change: Mapped[float | None] = mapped_column(Float)  # fraction vs prev period
     co2e_change: Mapped[float | None] = mapped_column(Float)
+    # periods of any grain (migration 0050, docs/periods.md): what part of the period the
+    # figures cover, which GDP the intensity used, the 同比/环比 bases, the credited datasets
+    grain: Mapped[str | None] = mapped_column(String(1))  # Y / Q / M / D
+    months: Mapped[int | None] = mapped_column(Integer)  # whole months covered (Y, Q, M)
+    days: Mapped[int | None] = mapped_column(Integer)  # days covered (a month built from days)
+    complete: Mapped[bool | None] = mapped_column(Boolean)  # covers the whole period
+    coverage: Mapped[str | None] = mapped_column(String(40))  # "1-11": months (Y, Q) / days (M)
+    gdp_grain: Mapped[str | None] = mapped_column(String(1))  # GDP used: Y annual / Q quarters
+    comparisons: Mapped[str | None] = mapped_column(Text)  # JSON: yoy / mom period and bases
+    sources: Mapped[str | None] = mapped_column(String(200))  # ';'-joined dataset codes
 
     __table_args__ = (Index("ix_stat_region_parent_period", "parent_code", "period"),)
 

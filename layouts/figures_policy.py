@@ -3,7 +3,6 @@ export tables (CSV / XLSX bytes) and the policy library's screen text. No Dash, 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -229,20 +228,22 @@ def export_rows(stats: PolicyStats, *, lang: str = "zh") -> list[list[object]]:
 
 def export_csv(stats: PolicyStats, *, lang: str = "zh") -> bytes:
     """UTF-8 with BOM, so Excel on a Chinese Windows desktop opens it correctly."""
-    buf = io.StringIO()
-    csv.writer(buf).writerows(export_rows(stats, lang=lang))
-    return buf.getvalue().encode("utf-8-sig")
+    from layouts import spreadsheet
+
+    return spreadsheet.csv_bytes(export_rows(stats, lang=lang), lineterminator="\r\n")
 
 
 def export_xlsx(stats: PolicyStats, *, lang: str = "zh") -> bytes:
     import xlsxwriter
 
+    from layouts import spreadsheet
+
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = xlsxwriter.Workbook(buf, spreadsheet.XLSXWRITER_OPTIONS)
     sheet = book.add_worksheet(t("stats", lang))
     for r, row in enumerate(export_rows(stats, lang=lang)):
         for c, value in enumerate(row):
-            sheet.write(r, c, value)
+            spreadsheet.xlsxwriter_cell(sheet, r, c, value)
     sheet.set_column(0, 0, 18)
     sheet.set_column(2, 2, 60)
     book.close()

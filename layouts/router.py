@@ -9,6 +9,7 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.settings import ScreenSettings
 
 PageBuilder = Callable[..., Any]
 
@@ -31,7 +32,9 @@ def pages() -> dict[str, PageBuilder]:
 _WITH_OWN_NAV = {"/analysis/regions", "/analysis/sectors", "/analysis/gases", "/inventory"}
 
 
-def build_page(path: str, settings: Any, params: Mapping[str, str], lang: str) -> html.Div | None:
+def build_page(
+    path: str, settings: ScreenSettings, params: Mapping[str, str], lang: str
+) -> html.Div | None:
     """The page for ``path``, or None when the path is the wall's (or unknown: the wall)."""
     builder = pages().get(path.rstrip("/") or "/")
     if builder is None:

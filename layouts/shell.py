@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from layouts import ids, panels
 from layouts.i18n import t
+from layouts.settings import ScreenSettings
 
 GRAPH_CONFIG: dict[str, Any] = {
     "displayModeBar": False,
@@ -26,7 +27,7 @@ def graph_config(lang: str) -> dict[str, Any]:
     return config
 
 
-def page_data(settings: Any, *, lang: str, kiosk: bool) -> dict[str, Any]:
+def page_data(settings: ScreenSettings, *, lang: str, kiosk: bool) -> dict[str, Any]:
     """What the browser-side callbacks need to know about this page (static per load)."""
     return {
         "lang": lang,
@@ -51,7 +52,7 @@ def _graph(graph_id: str, lang: str) -> dcc.Graph:
 
 
 def build(
-    settings: Any,
+    settings: ScreenSettings,
     *,
     lang: str = "zh",
     kiosk: bool = False,

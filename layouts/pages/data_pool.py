@@ -31,6 +31,7 @@ from layouts.data_pool_text import (
     t,
 )
 from layouts.pages.policy import STYLE
+from layouts.settings import ScreenSettings
 
 if TYPE_CHECKING:
     from datasource.ingest import IngestReport
@@ -81,7 +82,7 @@ _PAGE = {
 }
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /data page (empty until the role check lets its callbacks fill it)."""
     max_mb = int(getattr(settings, "max_upload_mb", 50))
     ingest = html.Div(

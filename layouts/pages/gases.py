@@ -16,6 +16,7 @@ from dash import html
 from layouts import figures_analysis
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
+from layouts.settings import ScreenSettings
 
 PAGE = "gases"
 PATH = "/analysis/gases"
@@ -85,7 +86,7 @@ def total_line(total: float | None, *, gwp_set: str, region: str, year: str, lan
     return f"{region} {year}年 温室气体排放 {value} 万吨CO₂e（{gwp_set}，不含林业碳汇）"
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /analysis/gases page; ``params`` are the URL's query values (QUERY_KEYS)."""
     default_gwp = getattr(settings, "gwp_set", "AR5")
     gwp = common.choice(params.get("gwp"), common.GWP_SETS, default_gwp)

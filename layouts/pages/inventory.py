@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
+from layouts.settings import ScreenSettings
 
 PAGE = "inventory"
 PATH = "/inventory"
@@ -150,7 +151,7 @@ def caption(region_name: str, year: str, derived: bool, lang: str = "zh") -> str
     return base + " · " + "；".join(note) if lang == "zh" else base + " · " + "; ".join(note)
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /inventory page; ``params`` are the URL's query values (QUERY_KEYS)."""
     del settings  # defaults (root region, latest year) are resolved by the callbacks
     tab = common.choice(params.get("tab"), [c for c, _, _ in TABS], "1")

@@ -18,6 +18,7 @@ from dash import dcc, html
 
 from datasource import pdi
 from layouts import theme
+from layouts.settings import ScreenSettings
 
 # component ids of the parks page (namespaced "parks-"; the lead may move them to ids.py)
 URL = "parks-url"
@@ -294,7 +295,7 @@ def strategy_block(
     return html.Div(blocks, className="parks-strategies")
 
 
-def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /parks page; ``params`` are the URL's query values (see QUERY_KEYS)."""
     del settings
     sort = params.get("sort") if params.get("sort") in dict(SORTS) else "total"

@@ -14,6 +14,7 @@ from datasource.models_policy import CATEGORIES, DOC_LEVELS
 from datasource.policy import Document, SearchPage
 from layouts import theme
 from layouts.figures_policy import level_name, t
+from layouts.settings import ScreenSettings
 
 # component ids of the policy pages (namespaced "policy-"; the lead may move them to ids.py)
 PARAMS = "policy-params"
@@ -197,7 +198,7 @@ def _select(
     )
 
 
-def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /policy page; ``params`` are the URL's query values (q, category, agency,
     level, region, from, to, doc)."""
     del settings  # the page needs none yet; kept for the common page signature

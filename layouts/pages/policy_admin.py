@@ -19,6 +19,7 @@ from datasource.policy import CHINA_TZ, AuditEntry, ImportReport, SearchPage
 from layouts import theme
 from layouts.figures_policy import action_name, field_names, level_name, t
 from layouts.pages.policy import STYLE, header
+from layouts.settings import ScreenSettings
 
 # component ids of the administration page (namespaced "padmin-", like its sibling pages)
 PARAMS = "padmin-params"
@@ -128,7 +129,7 @@ def _form(lang: str) -> html.Div:
     )
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /policy/admin page (empty until the role check lets its callbacks fill it)."""
     max_bytes = int(getattr(settings, "max_upload_mb", 50)) * 1024 * 1024
     buttons = html.Div(

@@ -12,6 +12,7 @@ from datasource.policy import PolicyStats
 from layouts import theme
 from layouts.figures_policy import t
 from layouts.pages.policy import EDGE, STYLE, header
+from layouts.settings import ScreenSettings
 
 PARAMS = "policy-stats-params"
 USER = "policy-stats-user"
@@ -66,7 +67,7 @@ _CELL_TITLE = {
 }
 
 
-def build(settings: object, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     del settings
     tab = params.get("tab", "policy")
     kind = params.get("kind", "month")

@@ -17,6 +17,7 @@ from dash import html
 from layouts import ids_analysis as ids
 from layouts import theme
 from layouts.pages import analysis as common
+from layouts.settings import ScreenSettings
 
 PAGE = "regions"
 PATH = "/analysis/regions"
@@ -148,7 +149,7 @@ def column_defs(lang: str = "zh", *, gwp_set: str = "AR5") -> list[dict[str, Any
     ]
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /analysis/regions page; ``params`` are the URL's query values (QUERY_KEYS)."""
     gwp = common.choice(params.get("gwp"), common.GWP_SETS, getattr(settings, "gwp_set", "AR5"))
     metric = common.choice(params.get("metric"), [m[0] for m in COMPARE_METRICS], "co2e")

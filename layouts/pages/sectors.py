@@ -15,6 +15,7 @@ from dash import html
 from layouts import ids_analysis as ids
 from layouts.pages import analysis as common
 from layouts.pages.inventory import TABS
+from layouts.settings import ScreenSettings
 
 PAGE = "sectors"
 PATH = "/analysis/sectors"
@@ -35,7 +36,7 @@ def child_totals(rows: Sequence[Any], lang: str = "zh") -> list[tuple[str, float
     return [(names[c], totals[c]) for c in sorted(totals)]
 
 
-def build(settings: Any, params: Mapping[str, str], lang: str = "zh") -> html.Div:
+def build(settings: ScreenSettings, params: Mapping[str, str], lang: str = "zh") -> html.Div:
     """The whole /analysis/sectors page; ``params`` are the URL's query values (QUERY_KEYS)."""
     gwp = common.choice(params.get("gwp"), common.GWP_SETS, getattr(settings, "gwp_set", "AR5"))
     sector = common.choice(params.get("sector"), [c for c, _, _ in TABS], "1")

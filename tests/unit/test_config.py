@@ -60,3 +60,30 @@ def test_operator_guide_documents_every_setting():
     rows = {line.split("|")[1].strip() for line in guide.splitlines() if line.startswith("| `")}
     missing = [f.name for f in fields(Settings) if f"`{PREFIX}{f.name.upper()}`" not in rows]
     assert missing == []  # each has a row in the Settings table
+
+
+def test_settings_have_every_field_the_screens_read():
+    from layouts.settings import ScreenSettings
+
+    read = sorted(n for n, v in vars(ScreenSettings).items() if isinstance(v, property))
+    assert read == [
+        "geo_cache_dir",
+        "gwp_set",
+        "kiosk_dwell_seconds",
+        "kiosk_resume_seconds",
+        "kiosk_view_list",
+        "max_upload_mb",
+        "refresh_seconds",
+        "root_region",
+    ]
+    s = Settings(kiosk_views="340000", max_upload_mb=7)
+    assert [getattr(s, n) for n in read] == [
+        "instance/geo",
+        "AR5",
+        20,
+        60,
+        ("340000",),
+        7,
+        30,
+        "100000",
+    ]
