@@ -3,7 +3,7 @@
 
     python bench/bench_load.py                       # 50 walls, 5 analysts, 60 s
     python bench/bench_load.py --walls 50 --analysts 5 --seconds 120 \\
-        --pool /tmp/e2e/carbon.sqlite --geo /tmp/e2e/geo
+        --pool instance/carbon.sqlite --geo instance/geo
 
 A wall loads the page once (index, layout, every panel for the root) and then sends the refresh
 tick every 5 s (the data-version check; an idle tick answers 204). An analyst repeatedly drills
@@ -35,8 +35,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-POOL = Path("/tmp/e2e/carbon.sqlite")
-GEO = Path("/tmp/e2e/geo")
+POOL = ROOT / "instance" / "carbon.sqlite"  # the pool `make serve` fills
+GEO = ROOT / "instance" / "geo"
 PAGE = {"lang": "zh", "kiosk": False, "root": "100000", "views": ["100000"], "resume_ms": 60000}
 FOCUS, VERSION, REFRESH, PAGE_ID = "focus-store", "version-store", "refresh-interval", "page-store"
 
