@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from datasource import reference
+from datasource import periods, reference
 from datasource.ingest_checks import (
     Col,
     Context,
@@ -162,7 +162,7 @@ def validate_emissions(t: Table, ctx: Context, probs: Problems) -> Staged:
     check_duplicates(
         probs, [region, period, sector, gas], valid, codes=[region_k, period_k, sector_k, gas_k]
     )
-    kind = period_col.map(lambda s: "M" if len(as_period(s) or "") == 7 else "Y")[0]
+    kind = period_col.map(lambda s: periods.kind(as_period(s) or "0000"))[0]  # Y/Q/M/D
     frame = pd.DataFrame(
         {
             "region_code": region,

@@ -2,11 +2,14 @@
 data version, so each screen query reads a handful of indexed rows.
 
 What it builds (all in one transaction; readers see the old rollup until it commits):
-- ``derived_emission``: leaf-level emissions of region-periods with no own records, summed
-  bottom-up over administrative children (parks are a separate lens and never summed in);
+- ``derived_emission``: leaf-level emissions of region-periods with no own records: first
+  over time (a region's own days -> months -> quarters -> years, ``datasource.rollup_periods``),
+  then summed bottom-up over administrative children (parks are a separate lens and never
+  summed in);
 - ``stat_sector_gas``: per region, period, top-level sector and gas;
 - ``stat_region``: per region and period: CO2 and CO2e (per GWP set), GDP, intensity on
-  constant-price GDP, and the change against the previous period.
+  constant-price GDP, what part of the period is covered (year-to-date, a month still filling),
+  the 同比/环比 comparison bases and the datasets to credit (docs/periods.md).
 
 Only one rebuild runs at a time across every process and host: PostgreSQL takes a transaction
 advisory lock, SQLite's BEGIN IMMEDIATE write lock serialises it. A rebuild that finds the
@@ -24,8 +27,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
-from datasource import periods, reference
-from datasource.models import StatRegion
+from datasource import periods, reference, rollup_periods
+from datasource.models import DerivedEmission, StatRegion
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +97,16 @@ def _build(conn: Connection, force: bool, start: float) -> RollupReport:
         conn.rollback()
         return RollupReport(False, state.version, time.perf_counter() - start)
     t0 = time.perf_counter()
-    rows = _derive_emissions(conn)
+    conn.execute(text("DELETE FROM derived_emission"))
+    own_keys = {
+        (r, p) for r, p in conn.execute(text("SELECT DISTINCT region_code, period FROM emission"))
+    }
+    rows, over_time = _time_rollup(conn, own_keys)
+    rows += _derive_emissions(conn)
     t1 = time.perf_counter()
     _sector_gas(conn)
     t2 = time.perf_counter()
-    regions = _stat_region(conn)
+    regions = _stat_region(conn, own_keys, over_time)
     log.info(
         "rollup stages: derived %.1f s, sector-gas %.1f s, region stats %.1f s",
         t1 - t0,
@@ -115,8 +123,28 @@ def _build(conn: Connection, force: bool, start: float) -> RollupReport:
     return RollupReport(True, state.version, seconds, regions, rows)
 
 
+def _time_rollup(
+    conn: Connection, own_keys: set[tuple[str, str]]
+) -> tuple[int, set[tuple[str, str]]]:
+    """Each region's own days, months and quarters summed into the coarser periods it did not
+    report (rollup_periods.time_rollup); returns the rows written and the region-periods."""
+    own = pd.DataFrame(
+        conn.execute(
+            text(
+                "SELECT region_code, period, sector_code, gas, sector_top, value FROM emission "
+                "WHERE period_kind IN ('D', 'M', 'Q')"
+            )
+        ).all(),
+        columns=rollup_periods.LEAF_COLUMNS,
+    )
+    derived = rollup_periods.time_rollup(own, own_keys)
+    if not derived.empty:
+        derived["value"] = derived["value"].astype(float)
+        conn.execute(DerivedEmission.__table__.insert(), derived.to_dict("records"))
+    return len(derived), set(zip(derived.region_code, derived.period, strict=True))
+
+
 def _derive_emissions(conn: Connection) -> int:
-    conn.execute(text("DELETE FROM derived_emission"))
     total = 0
     for parent_level in _PARENT_LEVELS:
         result = conn.execute(
@@ -140,9 +168,13 @@ def _derive_emissions(conn: Connection) -> int:
                     WHERE p.level = :parent_level AND r.level <> 'park'
                     GROUP BY r.parent_code, e.period, e.sector_code, e.gas, e.sector_top
                 ) g
-                -- a parent's own records win: filter whole groups, not every child row
+                -- a parent's own records win: filter whole groups, not every child row;
+                -- so do the parent's own finer records summed over time (docs/periods.md)
                 WHERE NOT EXISTS (
                     SELECT 1 FROM emission o
+                    WHERE o.region_code = g.region_code AND o.period = g.period
+                ) AND NOT EXISTS (
+                    SELECT 1 FROM derived_emission o
                     WHERE o.region_code = g.region_code AND o.period = g.period
                 )
                 """
@@ -171,7 +203,9 @@ def _sector_gas(conn: Connection) -> None:
     )
 
 
-def _stat_region(conn: Connection) -> int:
+def _stat_region(
+    conn: Connection, own_keys: set[tuple[str, str]], over_time: set[tuple[str, str]]
+) -> int:
     gas = pd.DataFrame(
         conn.execute(
             text(
@@ -189,11 +223,11 @@ def _stat_region(conn: Connection) -> int:
         columns=["region_code", "parent_code", "level"],
     )
     # derived = the region-period's figures came from its children (far fewer rows to scan
-    # than the region-periods with own records)
+    # than the region-periods with own records); a sum of its own finer records is not
     derived = {
         (r.region_code, r.period)
         for r in conn.execute(text("SELECT DISTINCT region_code, period FROM derived_emission"))
-    }
+    } - over_time
     stats = emission_stats(gas)
     indicators = pd.DataFrame(
         conn.execute(
@@ -206,13 +240,33 @@ def _stat_region(conn: Connection) -> int:
     frame = frame.merge(regions[["region_code", "parent_code"]], on="region_code", how="left")
     pairs = zip(frame.region_code, frame.period, strict=True)
     frame["derived"] = [(c, p) in derived for c, p in pairs]
-    frame = with_intensity_and_changes(frame)
+    frame = frame.merge(
+        rollup_periods.coverage(frame[["region_code", "period"]], own_keys),
+        on=["region_code", "period"],
+    )
+    frame = rollup_periods.gdp_for_coverage(frame)
+    frame = rollup_periods.comparisons(with_intensity_and_changes(frame))
+    credit = rollup_periods.sources(
+        _dataset_rows(conn), dict(zip(regions.region_code, regions.parent_code, strict=True))
+    )
+    frame["sources"] = [credit.get(k) for k in zip(frame.region_code, frame.period, strict=True)]
     conn.execute(text("DELETE FROM stat_region"))
     columns = [c.name for c in StatRegion.__table__.columns]
     records = frame.reindex(columns=columns).replace({np.nan: None}).to_dict("records")
     if records:
         conn.execute(StatRegion.__table__.insert(), records)
     return len(records)
+
+
+def _dataset_rows(conn: Connection) -> pd.DataFrame:
+    """(region_code, period, dataset) of the own records loaded from a published dataset."""
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT e.region_code, e.period, b.dataset FROM emission e "
+            "JOIN ingest_batch b ON b.id = e.batch_id WHERE b.dataset IS NOT NULL"
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["region_code", "period", "dataset"])
 
 
 def emission_stats(gas: pd.DataFrame) -> pd.DataFrame:
