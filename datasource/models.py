@@ -277,4 +277,4 @@ class StatRegion(Base):
 
 
 # the feature modules put their tables on Base.metadata (Alembic and create_all see them)
-from datasource import models_forecast, models_pdi, models_policy  # noqa: E402,F401
+from datasource import models_forecast, models_pdi, models_policy, models_zero_carbon  # noqa: E402,F401
