@@ -37,7 +37,7 @@ from dashboard.api_format import (
     respond,
 )
 from dashboard.config import Settings
-from datasource import periods, queries, reference
+from datasource import dual_control, periods, queries, reference
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ ROUTES = (  # the paths this blueprint serves; a test checks the OpenAPI documen
     "/openapi.json",
     "/regions",
     "/summary",
+    "/targets",
     "/emissions",
     "/inventory",
     "/rankings",
@@ -263,6 +264,15 @@ def make_blueprint(
             if c not in row
         ]
         return respond(fmt, payload, Table(f"summary-{code}-{period}", columns, [row]))
+
+    @bp.get("/targets")
+    def plan_targets() -> Response:
+        """Dual control: every plan's controlled metrics for a region (datasource.dual_control)."""
+        code = _region_code("region") or root
+        with sessions() as session:
+            _region(session, code, "region")
+            plans = dual_control.standing(session, region_code=code)
+        return json_response(dual_control.as_dict(code, plans or []))
 
     @bp.get("/emissions")
     def emissions() -> Response:

@@ -425,6 +425,105 @@ def _forecast_paths() -> dict[str, Any]:
     }
 
 
+def _targets_schemas() -> dict[str, Any]:
+    """GET /api/v1/targets: plans and their controlled metrics (datasource.dual_control)."""
+    definition = _obj(
+        {
+            "metric": _str(),
+            "numerator": _str(
+                enum=["energy_co2", "energy_process_co2", "co2", "co2e", "energy"],
+                description="energy_co2 = CO2 of energy activities (sector 1); "
+                "energy_process_co2 = sectors 1 and 2; co2 = all CO2; co2e = every gas in CO2e "
+                "with gwp_set; energy = energy use (万吨标准煤). LULUCF is never included",
+            ),
+            "gdp_basis": _str(nullable=True, enum=["constant", "current", None]),
+            "gdp_base_year": {"type": "integer", "nullable": True},
+            "gwp_set": _str(nullable=True),
+            "label_zh": _str(),
+            "label_en": _str(),
+        }
+    )
+    status = _str(enum=["on_track", "at_risk", "off_track", "no_target", "no_base_data"])
+    control = _obj(
+        {
+            "metric": _str(description="co2_intensity, co2, energy_intensity, …"),
+            "kind": _str(
+                nullable=True,
+                enum=["change", "annual", "cumulative", None],
+                description="relative change, annual cap, cumulative budget; null: no target",
+            ),
+            "target_change": _num("fraction vs the base period (-0.18 = 18 % lower)"),
+            "target_value": _num("absolute targets, in unit"),
+            "unit": _str(description="万吨, 万吨标准煤, 吨/万元 or 吨标准煤/万元"),
+            "base_value": _num("the base period's value, in unit"),
+            "current_period": _str(nullable=True),
+            "current_value": _num("in unit"),
+            "current_change": _num("fraction vs the base period"),
+            "needed_annual_rate": _num("the yearly change still needed to meet the target"),
+            "used": _num("cumulative budgets: the sum of the plan's years so far, in unit"),
+            "estimated_years": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "budget years filled by interpolation (not reported)",
+            },
+            "status": status,
+            "definition": definition,
+            "fallback": {
+                "type": "array",
+                "items": _str(enum=["current_prices", "other_price_base", "derived"]),
+                "description": "why a figure is not on the definition as stated",
+            },
+            "target_source": _str(nullable=True, enum=["own", "inherited", "national", None]),
+            "target_source_code": _str(nullable=True),
+            "document": _str(nullable=True, description="where the target is published"),
+            "note": _str(nullable=True),
+        }
+    )
+    plan = _obj(
+        {
+            "plan": _str(description="13th-FYP, 14th-FYP, 15th-FYP, NDC-2030"),
+            "name_zh": _str(),
+            "name_en": _str(),
+            "base_period": _str(),
+            "target_period": _str(),
+            "state": _str(enum=["closed", "running", "upcoming"]),
+            "result": _str(
+                nullable=True,
+                enum=["achieved", "not_achieved", "pending", None],
+                description="closed plans; pending while the target year is not in the pool",
+            ),
+            "source": _str(description="the plan document(s)"),
+            "controls": {"type": "array", "items": control},
+        }
+    )
+    return {"Targets": _obj({"region": _str(), "plans": {"type": "array", "items": plan}})}
+
+
+def _targets_paths() -> dict[str, Any]:
+    params = [
+        _param(
+            "region",
+            "region code; default: the root region",
+            {"type": "string", "pattern": REGION_PATTERN, "example": "440000"},
+        )
+    ]
+    return {
+        "/api/v1/targets": {
+            "get": _get(
+                "Dual control: a region's plans and controlled metrics",
+                "Every plan (13th, 14th, 15th FYP and the NDC) with each controlled metric: "
+                "its target (a region's own, an ancestor's or the national one; none = "
+                "no_target, 未设定), the definition it is assessed on, where the region stands, "
+                "the yearly rate still needed and the status. Closed plans carry their result. "
+                "400 for a malformed code, 404 for an unknown one.",
+                params,
+                "Targets",
+                csv_example=None,
+            )
+        }
+    }
+
+
 def document(settings: Settings | None = None) -> dict[str, Any]:
     """The whole OpenAPI 3.0.3 document."""
     settings = settings or Settings()
@@ -479,6 +578,9 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
         "co2e_change": _num(change),
         "intensity_change": _num(change),
         "flag": _str(enum=["rose", "fell", "none"], description="intensity vs previous period"),
+        "gdp_base_year": {"type": "integer", "nullable": True, "description": "GDP price base"},
+        "intensity_label_zh": _str(nullable=True, description="the intensity's definition"),
+        "intensity_label_en": _str(nullable=True),
     }
     target = {
         "type": "object",
@@ -863,7 +965,7 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             }
         },
     }
-    paths |= _parks_paths() | _forecast_paths()
+    paths |= _parks_paths() | _forecast_paths() | _targets_paths()
     return {
         "openapi": "3.0.3",
         "info": {
@@ -977,6 +1079,7 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
                 "IngestReport": report,
                 **_parks_schemas(),
                 **_forecast_schemas(),
+                **_targets_schemas(),
             },
             "responses": {
                 "BadRequest": err("a malformed or unknown parameter (error.field names it)"),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from datasource import periods, reference
+from datasource import definitions, periods, reference
 from datasource.models import (
     DataState,
     DerivedEmission,
@@ -199,6 +199,11 @@ class Summary:
     co2e_change: float | None
     intensity_change: float | None
     flag: str
+    # the general intensity's definition (all CO2 / constant-price GDP of this base year; the
+    # marks that it fell back are intensity_basis == "current" and derived): datasource.definitions
+    gdp_base_year: int | None = None
+    intensity_label_zh: str | None = None
+    intensity_label_en: str | None = None
 
 
 def _co2e(row: StatRegion, gwp_set: str) -> float | None:
@@ -239,7 +244,21 @@ def _summary(row: StatRegion, prev: StatRegion | None, gwp_set: str) -> Summary:
         co2e_change=_change(co2e, _co2e(prev, gwp_set)) if prev is not None else None,
         intensity_change=row.intensity_change,
         flag=flag_for(row.intensity_change),
+        **_intensity_labels(row),
     )
+
+
+def _intensity_labels(row: StatRegion) -> dict[str, Any]:
+    if row.intensity is None:
+        return {"gdp_base_year": row.gdp_base_year}
+    basis = "current" if row.intensity_basis == "current" else "constant"
+    year = row.gdp_base_year if basis == "constant" else None
+    d = definitions.Definition("co2_intensity", "co2", basis, year)
+    return {
+        "gdp_base_year": year,
+        "intensity_label_zh": d.label(),
+        "intensity_label_en": d.label("en"),
+    }
 
 
 def _check_gwp(gwp_set: str) -> str:

@@ -86,6 +86,7 @@ def test_the_document_lists_the_parks_and_forecast_paths():
         "/api/v1/rankings",
         "/api/v1/regions",
         "/api/v1/summary",
+        "/api/v1/targets",
         "/api/v1/version",
         "/healthz",
         "/readyz",
