@@ -206,8 +206,10 @@ def zero_carbon_table(rows: Sequence[Mapping[str, str]]) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th(h) for _, h in ZC_COLUMNS] + [html.Th("阈值来源")]))
     body = []
     for r in rows:
-        cells = [html.Td(r[k]) for k, _ in ZC_COLUMNS[:-1]]
-        cells.append(html.Td(r["met"], style={"color": _MET_COLOURS.get(r["met"], "#94a3b8")}))
+        cells = [html.Td(r["indicator"])]
+        cells += [html.Td(r[k], style={"whiteSpace": "nowrap"}) for k, _ in ZC_COLUMNS[1:-1]]
+        colour = _MET_COLOURS.get(r["met"], "#94a3b8")
+        cells.append(html.Td(r["met"], style={"color": colour, "whiteSpace": "nowrap"}))
         cells.append(html.Td(r["source"], className="small text-secondary zc-source"))
         body.append(html.Tr(cells, id={"type": "parks-zc-row", "indicator": r["key"]}))
     return dbc.Table([head, html.Tbody(body)], size="sm", className="mb-0 parks-table zc-table")
