@@ -6,7 +6,6 @@ as its header row (stable for scripts), XLSX shows Chinese headers (for people i
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -22,6 +21,8 @@ import xlsxwriter
 from flask import Blueprint, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+
+from layouts import spreadsheet
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +145,10 @@ def _cell(value: Any) -> Any:
 
 
 def csv_response(table: Table) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # so Excel reads UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_cell(row.get(c)) for c in table.columns])
+    rows = [list(table.columns)]
+    rows += [[_cell(row.get(c)) for c in table.columns] for row in table.rows]
     response = Response(
-        out.getvalue().encode("utf-8"),
+        spreadsheet.csv_bytes(rows, lineterminator="\r\n"),  # a BOM, so Excel reads UTF-8
         mimetype="text/csv",
         headers={"Content-Type": "text/csv; charset=utf-8"},
     )
@@ -160,7 +157,7 @@ def csv_response(table: Table) -> Response:
 
 def xlsx_response(table: Table) -> Response:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buf, spreadsheet.XLSXWRITER_OPTIONS)
     sheet = book.add_worksheet(table.name[:31])
     bold = book.add_format({"bold": True})
     for col, key in enumerate(table.columns):
@@ -168,15 +165,7 @@ def xlsx_response(table: Table) -> Response:
         sheet.set_column(col, col, max(10, len(HEADERS_ZH.get(key, key)) * 2))
     for r, row in enumerate(table.rows, start=1):
         for col, key in enumerate(table.columns):
-            value = clean(row.get(key))
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                sheet.write_boolean(r, col, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(r, col, value)
-            else:
-                sheet.write_string(r, col, str(value))
+            spreadsheet.xlsxwriter_cell(sheet, r, col, clean(row.get(key)))
     sheet.freeze_panes(1, 0)
     book.close()
     return attachment(Response(buf.getvalue(), mimetype=XLSX_MIME), f"{table.name}.xlsx")
