@@ -71,21 +71,3 @@ XLSXWRITER_OPTIONS = {
     "strings_to_urls": False,
 }
 
-
-def frame_csv(frame: Any) -> bytes:
-    """A pandas frame (its columns as the header) through csv_bytes."""
-    import pandas as pd
-
-    body = ([None if pd.isna(v) else v for v in row] for row in frame.itertuples(index=False))
-    return csv_bytes([list(frame.columns), *body])
-
-
-def frame_xlsx(frame: Any, *, sheet: str = "Sheet1") -> bytes:
-    """A pandas frame as XLSX with every text a string cell."""
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    options = {k: v for k, v in XLSXWRITER_OPTIONS.items() if k != "in_memory"}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as xl:
-        frame.to_excel(xl, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
