@@ -7,6 +7,7 @@ Functions take a Session and keyword arguments and return frozen dataclasses.
 
 from __future__ import annotations
 
+import json
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from datasource import definitions, periods, reference
 from datasource.models import (
+    DatasetSource,
     DataState,
     DerivedEmission,
     Emission,
@@ -204,6 +206,34 @@ class Summary:
     gdp_base_year: int | None = None
     intensity_label_zh: str | None = None
     intensity_label_en: str | None = None
+    # periods of any grain (docs/periods.md): what the figures cover, what they are compared
+    # with (by name: prev_label_zh 同比, mom_* 环比), the datasets to credit
+    grain: str = "Y"
+    label_zh: str = ""
+    months: int | None = None
+    days: int | None = None
+    complete: bool = True
+    coverage: str | None = None
+    gdp_grain: str | None = None
+    prev_label_zh: str | None = None
+    mom_period: str | None = None
+    mom_label_zh: str | None = None
+    co2_mom_change: float | None = None
+    co2e_mom_change: float | None = None
+    intensity_mom_change: float | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A published dataset figures come from, and how to credit it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    licence: str
+    url: str
+    citation: str
 
 
 def _co2e(row: StatRegion, gwp_set: str) -> float | None:
@@ -223,9 +253,59 @@ def flag_for(intensity_change: float | None) -> str:
     return "rose" if intensity_change > 0 else "fell"
 
 
-def _summary(row: StatRegion, prev: StatRegion | None, gwp_set: str) -> Summary:
+def _bases(row: StatRegion) -> tuple[dict | None, dict | None]:
+    """The rollup's 同比 and 环比 bases of a row (None: nothing comparable)."""
+    if not row.comparisons:
+        return None, None
+    found = json.loads(row.comparisons)
+    return found.get("yoy"), found.get("mom")
+
+
+def _yoy_base(
+    row: StatRegion, prev: StatRegion | None, gwp_set: str
+) -> tuple[str | None, float | None, float | None]:
+    """(period, co2, co2e) compared with: the rollup's same-coverage base where it wrote one
+    (a year-to-date against the same months), else the previous period's row."""
+    if row.comparisons is not None:
+        yoy, _ = _bases(row)
+        if yoy is None:
+            return None, None, None
+        return yoy["period"], yoy["co2"], yoy.get(f"co2e_{gwp_set.lower()}")
+    if prev is None:
+        return None, None, None
+    return prev.period, prev.co2, _co2e(prev, gwp_set)
+
+
+def _period_fields(row: StatRegion, gwp_set: str, credit: dict[str, Source]) -> dict[str, Any]:
+    yoy, mom = _bases(row)
+    co2e = _co2e(row, gwp_set)
+    return dict(
+        grain=row.grain or periods.kind(row.period),
+        label_zh=periods.label_zh(row.period, row.coverage),
+        months=row.months,
+        days=row.days,
+        complete=row.complete is not False,
+        coverage=row.coverage,
+        gdp_grain=row.gdp_grain,
+        prev_label_zh=yoy["label_zh"] if yoy else None,
+        mom_period=mom["period"] if mom else None,
+        mom_label_zh=mom["label_zh"] if mom else None,
+        co2_mom_change=_change(row.co2, mom["co2"]) if mom else None,
+        co2e_mom_change=_change(co2e, mom.get(f"co2e_{gwp_set.lower()}")) if mom else None,
+        intensity_mom_change=_change(row.intensity, mom["intensity"]) if mom else None,
+        sources=tuple(credit[c] for c in (row.sources or "").split(";") if c in credit),
+    )
+
+
+def _summary(
+    row: StatRegion,
+    prev: StatRegion | None,
+    gwp_set: str,
+    credit: dict[str, Source] | None = None,
+) -> Summary:
     co2e = _co2e(row, gwp_set)
     land = row.lulucf_co2e_ar5
+    prev_period, prev_co2, prev_co2e = _yoy_base(row, prev, gwp_set)
     return Summary(
         region_code=row.region_code,
         period=row.period,
@@ -239,12 +319,13 @@ def _summary(row: StatRegion, prev: StatRegion | None, gwp_set: str) -> Summary:
         intensity_basis=row.intensity_basis,
         gdp=row.gdp_constant if row.intensity_basis != "current" else row.gdp_current,
         population=row.population,
-        prev_period=prev.period if prev is not None else None,
-        co2_change=_change(row.co2, prev.co2) if prev is not None else None,
-        co2e_change=_change(co2e, _co2e(prev, gwp_set)) if prev is not None else None,
+        prev_period=prev_period,
+        co2_change=_change(row.co2, prev_co2),
+        co2e_change=_change(co2e, prev_co2e),
         intensity_change=row.intensity_change,
         flag=flag_for(row.intensity_change),
         **_intensity_labels(row),
+        **_period_fields(row, gwp_set, credit or {}),
     )
 
 
@@ -261,6 +342,18 @@ def _intensity_labels(row: StatRegion) -> dict[str, Any]:
     }
 
 
+def sources(session: Session) -> dict[str, Source]:
+    """Every dataset the pool credits, by code (remembered per data version)."""
+    return memo_by_version(
+        session,
+        "dataset-sources",
+        lambda s: {
+            r.code: Source(r.code, r.name_zh, r.name_en, r.licence, r.url, r.citation)
+            for r in s.scalars(select(DatasetSource))
+        },
+    )
+
+
 def _check_gwp(gwp_set: str) -> str:
     reference.gwp(gwp_set)  # raises ValueError naming the known sets
     return gwp_set
@@ -274,7 +367,7 @@ def summary(
     if row is None:
         return None
     prev = session.get(StatRegion, (region_code, periods.previous(period)))
-    return _summary(row, prev, gwp_set)
+    return _summary(row, prev, gwp_set, sources(session))
 
 
 def series(
@@ -286,7 +379,8 @@ def series(
     ).all()
     rows = [r for r in rows if periods.kind(r.period) == kind]
     by_period = {r.period: r for r in rows}
-    return [_summary(r, by_period.get(periods.previous(r.period)), gwp_set) for r in rows]
+    credit = sources(session)
+    return [_summary(r, by_period.get(periods.previous(r.period)), gwp_set, credit) for r in rows]
 
 
 # --------------------------------------------------------------------------- sectors and gases
@@ -563,7 +657,13 @@ def ranking(
     for code, info in kids.items():
         s = now.get(code)
         co2e = _co2e(s, gwp_set) if s else None
-        prev_co2e = _co2e(before[code], gwp_set) if code in before else None
+        compared, prev_co2e = (
+            code in before,
+            _co2e(before[code], gwp_set) if code in before else None,
+        )
+        if s is not None and s.comparisons is not None:  # same-coverage base (year-to-date)
+            base, _, prev_co2e = _yoy_base(s, None, gwp_set)
+            compared = base is not None
         rows.append(
             dict(
                 code=code,
@@ -575,7 +675,7 @@ def ranking(
                 co2e=co2e,
                 intensity=s.intensity if s else None,
                 intensity_basis=s.intensity_basis if s else None,
-                prev_period=prev_period if code in before else None,
+                prev_period=prev_period if compared else None,
                 co2e_change=_change(co2e, prev_co2e),
                 intensity_change=s.intensity_change if s else None,
                 flag=flag_for(s.intensity_change if s else None),

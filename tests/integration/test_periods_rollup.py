@@ -10,6 +10,7 @@ import pytest
 from pools import emission, mark_changed
 from sqlalchemy.orm import Session
 
+from datasource import queries
 from datasource.models import Indicator, Region, StatRegion
 from datasource.rollup import rebuild
 
@@ -172,3 +173,37 @@ def test_the_country_sums_its_provinces_at_every_grain(pool):
     assert (month.co2, month.derived) == (13.0 + 110.0, True)
     year = _stat(pool, "100000", "2024")
     assert year.co2 == 186.0 + 1200.0 + 29.0
+
+
+def test_the_summary_names_the_partial_period_and_its_comparison(pool, sessions):
+    with sessions() as s:
+        found = queries.summary(s, region_code="340000", period="2025")
+        months = queries.series(s, region_code="340000", kind="M")
+        latest_month = queries.latest_period(s, kind="M")
+    assert (found.label_zh, found.complete, found.months, found.coverage) == (
+        "2025年1—11月",
+        False,
+        11,
+        "1-11",
+    )
+    assert (found.prev_period, found.prev_label_zh) == ("2024", "2024年1—11月")
+    assert found.co2_change == pytest.approx(187 / 165 - 1)
+    assert found.mom_period is None and found.sources == ()
+    assert [m.period for m in months][:2] == ["2023-01", "2023-02"] and len(months) == 32
+    assert latest_month == "2025-11"
+    nov = months[-1]
+    assert (nov.label_zh, nov.prev_label_zh, nov.mom_label_zh) == (
+        "2025年11月",
+        "2024年11月",
+        "2025年10月",
+    )
+    assert nov.co2_mom_change == pytest.approx(22 / 21 - 1)
+
+
+def test_rankings_compare_year_to_date_with_the_same_months(pool, sessions):
+    with sessions() as s:
+        rows = queries.ranking(s, parent_code="100000", period="2025")
+    by_code = {r.code: r for r in rows}
+    assert by_code["340000"].co2e_change == pytest.approx(187 / 165 - 1)
+    assert by_code["320000"].co2e_change == pytest.approx(210 / 180 - 1)
+    assert by_code["310000"].co2e is None and by_code["310000"].co2e_change is None
