@@ -183,14 +183,14 @@ def forecast() -> None:
 
 
 @cli.command()
-@click.option("--min-history", type=int, default=10, show_default=True)
-def backtest(min_history: int) -> None:
-    """Rolling-origin backtest of the forecast models (horizons 1-5) against the baselines."""
+def backtest() -> None:
+    """The rolling-origin backtest that chooses the forecast models, on the current pool: sMAPE
+    and 80 % coverage per metric, level, model and horizon 1-5, and the models chosen."""
     settings = _settings()
     configure_logging(settings.log_level)
     from datasource import forecast as fc
 
-    click.echo(fc.backtest(_engine(settings), min_history=min_history).render())
+    click.echo(fc.backtest(_engine(settings)).render())
 
 
 @cli.command("create-user")

@@ -1,6 +1,8 @@
-"""The rolling-origin backtest that chose the forecast models (``carbonwall backtest``):
-every origin at which a region has enough history, every horizon with a known actual, scored
-by sMAPE and by the coverage of the raw and the calibrated 80 % / 95 % intervals.
+"""The rolling-origin backtests: the table of the automatic selection (``SelectionReport``,
+what ``carbonwall backtest`` prints and the analysis page shows: per metric, level, model and
+horizon, sMAPE and calibrated coverage, which model was chosen) and the wider research
+backtest of ``bench/backtest.py`` (``backtest_panel``: every origin at which a region has
+enough history, raw and calibrated intervals, the per-series statsmodels ETS on a sample).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from datasource import forecast_select as select
 from datasource.forecast_calibration import (
     CAL_WINDOW,
     OriginRun,
@@ -20,7 +23,17 @@ from datasource.forecast_calibration import (
     interval_multipliers,
     rolling_runs,
 )
-from datasource.forecast_models import CHOSEN, METRICS, MIN_FIT, POOLED, Z80, Z95, Panel, windows
+from datasource.forecast_models import (
+    BASELINES,
+    CANDIDATES,
+    METRICS,
+    MIN_FIT,
+    PARAMETRIC,
+    Z80,
+    Z95,
+    Panel,
+    windows,
+)
 from datasource.forecast_store import load_panel
 
 MIN_HISTORY = 10
@@ -43,7 +56,7 @@ class BacktestReport:
     series: dict[str, int]  # metric -> regions evaluated
     origins: list[int]
     seconds: float
-    chosen: dict[str, str] = field(default_factory=lambda: dict(CHOSEN))
+    chosen: dict[str, str] = field(default_factory=dict)  # metric -> h3-5 pick, raw sMAPE
     notes: list[str] = field(default_factory=list)
 
     COLUMNS = ("metric", "model", "horizon", "n", "smape", "cover80", "cover95")
@@ -80,14 +93,7 @@ def backtest_panel(
     *,
     horizons: Sequence[int] = (1, 2, 3, 4, 5),
     min_history: int = MIN_HISTORY,
-    models: Sequence[str] = (
-        "naive",
-        "drift",
-        "drift_damped",
-        "ets_pooled",
-        "ets_drift",
-        "ets_local",
-    ),
+    models: Sequence[str] = (*CANDIDATES, "ets_local"),
     local_sample: int = 100,
     metrics: Sequence[str] = METRICS,
 ) -> BacktestReport:
@@ -125,7 +131,7 @@ def backtest_panel(
             results[model] = runs
             if model == "ets_local":  # drift on the same sample, for a like-for-like look
                 results["drift@local"] = rolling_runs(yy, "drift", list(range(first, last)), hmax)
-            if model in ("drift", "drift_damped", *POOLED):
+            if model in ("drift", "drift_recent", "drift_damped", *PARAMETRIC):
                 results[model + "+cal"] = {o: _calibrated(y, runs, o, hmax) for o in runs}
         for name, runs in results.items():
             for h in horizons:
@@ -161,10 +167,21 @@ def backtest_panel(
                         float(np.concatenate(cov95).mean()),
                     )
                 )
+    chosen = {}
+    band = [h for h in (3, 4, 5) if h in horizons] or list(horizons)
+    for metric in metrics:
+        means = {
+            m: [r.smape if (r := _row(rows, metric, m, h)) else float("inf") for h in range(1, 6)]
+            for m in models
+            if m in CANDIDATES and all(_row(rows, metric, m, h) for h in band)
+        }
+        if all(b in means for b in BASELINES):
+            chosen[metric] = "/".join(sorted(set(select.pick(means, band).values())))
     notes = [
         "<model>+cal: conformal interval multipliers from the latest "
         f"{CAL_WINDOW} earlier origins (the stored forecasts' intervals)",
-        "chosen: " + ", ".join(f"{m} {CHOSEN[m]}+cal" for m in metrics),
+        f"h{band[0]}-{band[-1]} pick by the selection rule on these sMAPEs: "
+        + ", ".join(f"{m} {c}" for m, c in chosen.items()),
     ]
     if "ets_local" in models:
         notes.append(
@@ -172,8 +189,12 @@ def backtest_panel(
             "(drift@local: drift on the same regions)"
         )
     return BacktestReport(
-        rows, series, sorted(all_origins), time.perf_counter() - t0, dict(CHOSEN), notes
+        rows, series, sorted(all_origins), time.perf_counter() - t0, chosen, notes
     )
+
+
+def _row(rows: Sequence[BacktestRow], metric: str, model: str, h: int) -> BacktestRow | None:
+    return next((r for r in rows if (r.metric, r.model, r.horizon) == (metric, model, h)), None)
 
 
 def _calibrated(y: np.ndarray, runs: dict[int, OriginRun], o: int, horizon: int) -> OriginRun:
@@ -184,16 +205,71 @@ def _calibrated(y: np.ndarray, runs: dict[int, OriginRun], o: int, horizon: int)
     return OriginRun(o, r.point, r.se, r.ok, (k80, k95, 0))  # type: ignore[arg-type]
 
 
-def backtest(
+def backtest_models(
     engine: Engine,
     *,
     horizons: Sequence[int] = (1, 2, 3, 4, 5),
     min_history: int = MIN_HISTORY,
     local_sample: int = 100,
 ) -> BacktestReport:
-    """The rolling-origin backtest over every region in the pool (``carbonwall backtest``)."""
+    """The research backtest over every region in the pool (``bench/backtest.py``)."""
     with Session(engine) as session:
         panel = load_panel(session)
     return backtest_panel(
         panel, horizons=horizons, min_history=min_history, local_sample=local_sample
+    )
+
+
+@dataclass(frozen=True)
+class SelectionReport:
+    """The automatic selection's backtest as of the latest origin: ``scores`` are the
+    forecast_score rows (metric, level, model, horizon, smape, cover80, cover95, n_scores,
+    chosen), ``choices`` the model per horizon per (metric, level)."""
+
+    scores: list[dict]
+    choices: dict[tuple[str, str], list[select.Choice]]
+    origin: int | None
+    seconds: float
+
+    def render(self) -> str:
+        lines = [
+            f"model selection by rolling-origin backtest on this pool, as of {self.origin} "
+            f"({self.seconds:.1f} s): mean sMAPE % per horizon, 80 % interval coverage; "
+            "* = chosen; level * = every level pooled",
+            f"{'metric':<10}{'level':<9}{'model':<14}"
+            + "".join(f"{'h' + str(h):>8}" for h in range(1, 6))
+            + "".join(f"{'c80 h' + str(h):>8}" for h in range(1, 6)),
+        ]
+        keys = sorted({(r["metric"], r["level"], r["model"]) for r in self.scores})
+        by = {(r["metric"], r["level"], r["model"], r["horizon"]): r for r in self.scores}
+        for metric, level, model in keys:
+            cells, covers = [], []
+            for h in range(1, 6):
+                r = by.get((metric, level, model, h))
+                cells.append(f"{r['smape']:.2f}{'*' if r['chosen'] else ' '}" if r else "-")
+                covers.append(f"{r['cover80'] * 100:.0f}%" if r else "-")
+            lines.append(
+                f"{metric:<10}{level:<9}{model:<14}"
+                + "".join(f"{c:>8}" for c in cells)
+                + "".join(f"{c:>8}" for c in covers)
+            )
+        lines.append("")
+        lines.extend(
+            describe(metric, level, plan) for (metric, level), plan in self.choices.items()
+        )
+        return "\n".join(lines)
+
+
+def describe(metric: str, level: str, plan: Sequence[select.Choice]) -> str:
+    """One line: the models chosen per horizon for a metric and level, and their record."""
+    models = " ".join(f"h{c.horizon} {c.model}" for c in plan)
+    h3 = next((c for c in plan if c.horizon == 3), None)
+    if h3 is None or h3.reason == "short":
+        return f"{metric} {level}: {models}; too few backtest scores: the naive forecast and band"
+    beaten = [c.horizon for c in plan if c.reason == "backtest" and c.model == "naive"]
+    note = f"; naive unbeaten at h{','.join(map(str, beaten))}" if beaten else ""
+    return (
+        f"{metric} {level}: {models} (decided by level {h3.group}: {h3.series} series, "
+        f"{h3.origins} origins); h3 sMAPE {h3.smape:.2f} % (naive {h3.naive:.2f}, drift "
+        f"{h3.drift:.2f}), 80 % coverage {h3.cover80 * 100:.0f} %{note}"
     )

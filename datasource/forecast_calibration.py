@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from datasource.forecast_models import POOLED, Z80, Z95, fit_pooled, predict, windows
+from datasource.forecast_models import Z80, Z95, fit_params, predict, windows
 
 PLAN_END = 2030  # forecasts reach at least this year, and at least MIN_HORIZON years
 MIN_HORIZON = 5
@@ -46,7 +46,7 @@ def rolling_runs(
     """Forecasts from each origin column with parameters estimated on data up to it."""
     runs = {}
     for o in origins:
-        params = fit_pooled(y, o) if model in POOLED else None
+        params = fit_params(model, y, o)
         point, se, ok = predict(model, y, o, horizon, params)
         runs[o] = OriginRun(o, point, se, ok, params)
     return runs

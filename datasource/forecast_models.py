@@ -14,6 +14,16 @@ logs), and the panel of yearly series they run on.
 - ``ets_drift``: the equal-weight combination (in logs) of ets_pooled and drift.
 - ``ets_local``: the same model fitted per series by statsmodels' ``ETSModel`` (MLE); the
   backtest evaluates it on a sample of series (it costs ~50 ms a fit).
+- ``drift_recent``: drift through the last RECENT years only (copes with a break in trend,
+  such as a plateau after years of growth).
+- ``theta``: the Theta method (Assimakopoulos & Nikolopoulos 2000; Hyndman & Billah 2003) in
+  statsmodels' ``ThetaModel`` form: simple exponential smoothing plus half the OLS trend
+  slope, with the smoothing parameter pooled per metric (one grid search over every series up
+  to the origin) instead of one ~50 ms statsmodels fit per series; it reproduces
+  ``ThetaModel``'s forecast for the same alpha (tests/unit/test_forecast_select.py).
+
+Which model a series gets is chosen per metric, level and origin by the rolling-origin
+backtest on the pool's own history (``forecast_select``); every model is a candidate.
 
 Every model takes ``y`` (regions x years, log values, NaN = missing) and an origin column and
 returns (point, se, ok) for horizons 1..h. No SQL here: ``forecast_store.load_panel`` reads
@@ -36,17 +46,28 @@ log = logging.getLogger(__name__)
 METRICS = ("co2", "co2e", "intensity")
 COLUMNS = {"co2": "co2", "co2e": "co2e_ar5", "intensity": "intensity"}
 UNITS = {"co2": "t", "co2e": "t CO2e", "intensity": "t CO2/万元"}
-MODELS = ("naive", "drift", "drift_damped", "ets_pooled", "ets_drift", "ets_local")
+MODELS = (
+    "naive",
+    "drift",
+    "drift_recent",
+    "drift_damped",
+    "ets_pooled",
+    "ets_drift",
+    "theta",
+    "ets_local",
+)
+# the candidates the automatic selection scores (forecast_select); ets_local is left out: one
+# statsmodels fit per series and origin is too slow for every series of a national pool
+CANDIDATES = ("naive", "drift", "drift_recent", "drift_damped", "ets_pooled", "ets_drift", "theta")
+BASELINES = ("naive", "drift")
+RECENT = 6  # drift_recent's window, in years
 # damped drift: the h-step trend is slope * (phi + phi^2 + ... + phi^h). 0.9 is the usual
 # damping (Gardner & McKenzie); on the demo's intensity it beat plain drift at h3-5, 0.8/0.7
 # did worse (backtest, README "Forecasts and targets").
 DAMPING = 0.9
 POOLED = ("ets_pooled", "ets_drift")  # models that use the pooled ETS parameters
-# Chosen per metric by the backtest on the national demo (README "Forecasts and targets"):
-# emissions by the ETS-drift combination, intensity by drift (no ETS variant beat it there);
-# both with conformal intervals. Series too short for the chosen model use drift.
-CHOSEN = {"co2": "ets_drift", "co2e": "ets_drift", "intensity": "drift_damped"}
-FALLBACK = "drift"
+PARAMETRIC = (*POOLED, "theta")  # models whose pooled parameters are stored per origin
+THETA_GRID = np.round(np.arange(0.05, 1.0001, 0.05), 2)  # theta's smoothing parameter grid
 MIN_FIT = 6  # fewer points than this: drift; fewer than MIN_POINTS: no forecast
 MIN_POINTS = 3
 Z80 = 1.2815515655446004
@@ -61,6 +82,7 @@ class Panel:
     codes: list[str]
     years: np.ndarray
     values: dict[str, np.ndarray]
+    levels: list[str | None] | None = None  # each region's level (None: no level known)
 
     def row(self, code: str) -> int:
         return self.codes.index(code)
@@ -88,11 +110,6 @@ def panel_from_rows(rows: Sequence[tuple], metrics: Sequence[str] = METRICS) -> 
 def check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
-
-
-def model_chain(metric: str) -> list[str]:
-    """The chosen model for a metric, then the fallback for series too short for it."""
-    return list(dict.fromkeys([CHOSEN[metric], FALLBACK]))
 
 
 def windows(y: np.ndarray, o: int) -> tuple[np.ndarray, np.ndarray]:
@@ -286,6 +303,96 @@ def local_predict(
     return point, se, ok
 
 
+def drift_recent_predict(
+    y: np.ndarray, o: int, horizon: int, window: int = RECENT
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drift through the last ``window`` years up to column o only."""
+    recent = y.copy()
+    recent[:, : max(o - window + 1, 0)] = np.nan
+    return drift_predict(recent, o, horizon)
+
+
+def _ses(
+    y: np.ndarray, start: np.ndarray, o: int, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Simple exponential smoothing of each row from its start (level = the first value, as
+    statsmodels' ThetaModel initialises it) to column o: the one-step forecast after column o,
+    the sum of squared one-step errors and their count (the first value's is not counted)."""
+    rows = np.arange(y.shape[0])
+    level = y[rows, start].copy()
+    sse = np.zeros(len(rows))
+    count = np.zeros(len(rows))
+    for t in range(int(start.min()) + 1 if len(rows) else o + 1, o + 1):
+        active = t > start
+        err = np.where(active, y[:, t] - level, 0.0)
+        level = np.where(active, level + alpha * err, level)
+        sse += err * err
+        count += active
+    return level, sse, count
+
+
+def fit_theta(y: np.ndarray, o: int, *, max_rows: int = 1000) -> float:
+    """Theta's smoothing parameter shared by every row's series up to column o: the grid
+    value with the least pooled Gaussian likelihood of the one-step errors (each series keeps
+    its own sigma)."""
+    start, length = windows(y, o)
+    rows = np.flatnonzero(length >= MIN_FIT)
+    if len(rows) > max_rows:
+        rows = rows[np.linspace(0, len(rows) - 1, max_rows).astype(int)]
+    if len(rows) == 0:
+        return 0.5
+    yy, ss = y[rows], start[rows]
+    best, best_nll = 0.5, math.inf
+    for alpha in THETA_GRID:
+        _, sse, count = _ses(yy, ss, o, float(alpha))
+        nll = float(0.5 * np.sum(count * np.log(sse / np.maximum(count, 1) + 1e-10)))
+        if nll < best_nll - 1e-12:
+            best, best_nll = float(alpha), nll
+    return best
+
+
+def theta_predict(
+    y: np.ndarray, o: int, horizon: int, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Theta method (theta = 2) from column o, in statsmodels' ThetaModel form: the SES
+    forecast plus b0 / 2 * (h - 1 + 1/alpha - (1 - alpha)^n / alpha), b0 the OLS slope of the
+    series on time; variance sigma^2 (1 + (h - 1)(1 + (alpha - 1)^2)) as ThetaModel's
+    prediction intervals, sigma^2 from the SES one-step errors."""
+    start, length = windows(y, o)
+    ok = length >= MIN_FIT
+    point = np.full((y.shape[0], horizon), np.nan)
+    se = np.full((y.shape[0], horizon), np.nan)
+    rows = np.flatnonzero(ok)
+    if len(rows) == 0:
+        return point, se, ok
+    yy, ss, n = y[rows], start[rows], length[rows].astype(float)
+    one_step, sse, count = _ses(yy, ss, o, alpha)
+    cols = np.arange(o + 1)[None, :]
+    inside = cols >= ss[:, None]
+    t = np.where(inside, cols - ss[:, None], 0.0)
+    v = np.where(inside, yy[:, : o + 1], 0.0)
+    t_mean = t.sum(axis=1) / n
+    v_mean = v.sum(axis=1) / n
+    dt = np.where(inside, t - t_mean[:, None], 0.0)
+    b0 = (dt * np.where(inside, v - v_mean[:, None], 0.0)).sum(axis=1) / (dt**2).sum(axis=1)
+    h = np.arange(horizon, dtype=float)[None, :]
+    steps = h + 1 / alpha - (1 - alpha) ** n[:, None] / alpha
+    point[rows] = one_step[:, None] + 0.5 * b0[:, None] * steps
+    sigma2 = sse / np.maximum(count - 1, 1)
+    se[rows] = np.sqrt(sigma2[:, None] * (1 + h * (1 + (alpha - 1) ** 2)))
+    return point, se, ok
+
+
+def fit_params(model: str, y: np.ndarray, o: int) -> tuple[float, float, float] | None:
+    """The pooled parameters a model estimates from every series up to column o (None for
+    the models without any): (alpha, beta, phi) for ETS, (alpha, None, None) for theta."""
+    if model in POOLED:
+        return fit_pooled(y, o)
+    if model == "theta":
+        return (fit_theta(y, o), None, None)  # type: ignore[return-value]
+    return None
+
+
 def predict(
     model: str,
     y: np.ndarray,
@@ -303,6 +410,10 @@ def predict(
         return drift_predict(y, o, horizon)
     if model == "drift_damped":
         return damped_drift_predict(y, o, horizon)
+    if model == "drift_recent":
+        return drift_recent_predict(y, o, horizon)
+    if model == "theta":
+        return theta_predict(y, o, horizon, (params or fit_params("theta", y, o))[0])  # type: ignore[index]
     if model == "ets_pooled":
         return ets_predict(y, o, horizon, params or fit_pooled(y, o))
     if model == "ets_drift":

@@ -13,8 +13,14 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from datasource.forecast_models import COLUMNS, METRICS, Panel, check_metric, panel_from_rows
-from datasource.models import DataState, StatRegion
-from datasource.models_forecast import Forecast, ForecastModel, ForecastState
+from datasource.models import DataState, Region, StatRegion
+from datasource.models_forecast import (
+    Forecast,
+    ForecastChoice,
+    ForecastModel,
+    ForecastScore,
+    ForecastState,
+)
 
 ADVISORY_KEY = 0x0CA7B1  # pg_advisory_xact_lock key for compute_all
 STATE_ID = 1
@@ -59,7 +65,17 @@ def load_panel(session: Session, *, region_code: str | None = None) -> Panel:
     ).where(func.length(StatRegion.period) == 4)
     if region_code is not None:
         stmt = stmt.where(StatRegion.region_code == region_code)
-    return panel_from_rows([tuple(r) for r in session.execute(stmt)])
+    panel = panel_from_rows([tuple(r) for r in session.execute(stmt)])
+    level_stmt = select(Region.code, Region.level)
+    if region_code is not None:
+        level_stmt = level_stmt.where(Region.code == region_code)
+    levels = dict(session.execute(level_stmt).all())
+    panel.levels = [levels.get(c) for c in panel.codes]
+    return panel
+
+
+def region_level(session: Session, region_code: str) -> str | None:
+    return session.scalar(select(Region.level).where(Region.code == region_code))
 
 
 def rollup_version(conn: Connection) -> int:
@@ -84,6 +100,8 @@ def replace_all(
     models: list[dict],
     forecasts: list[dict],
     *,
+    choices: list[dict] = (),  # type: ignore[assignment]
+    scores: list[dict] = (),  # type: ignore[assignment]
     series: int,
     force: bool,
     start: float,
@@ -101,12 +119,16 @@ def replace_all(
         if rollup_version(conn) != version or (forecast_version(conn) == version and not force):
             conn.rollback()  # the data moved on, or another process did this meanwhile
             return False
-        conn.execute(delete(Forecast))
-        conn.execute(delete(ForecastModel))
-        if forecasts:
-            conn.execute(insert(Forecast), forecasts)
-        if models:
-            conn.execute(insert(ForecastModel), models)
+        for table in (Forecast, ForecastModel, ForecastChoice, ForecastScore):
+            conn.execute(delete(table))
+        for table, rows in (
+            (Forecast, forecasts),
+            (ForecastModel, models),
+            (ForecastChoice, choices),
+            (ForecastScore, scores),
+        ):
+            if rows:
+                conn.execute(insert(table), list(rows))
         seconds = time.perf_counter() - start
         state = dict(
             version=version,
@@ -169,6 +191,34 @@ def stored_models(session: Session, *, metric: str, origin: int) -> list[Forecas
             )
         ).all()
     )
+
+
+def stored_choices(
+    session: Session, *, metric: str, level: str | None, origin: int
+) -> list[ForecastChoice]:
+    """The model chosen per horizon for ``metric`` at ``level`` as of ``origin`` (the metric's
+    choice over every level, "*", for a region without a level), ascending horizons."""
+    return list(
+        session.scalars(
+            select(ForecastChoice)
+            .where(
+                ForecastChoice.metric == metric,
+                ForecastChoice.level == (level or "*"),
+                ForecastChoice.origin == origin,
+            )
+            .order_by(ForecastChoice.horizon)
+        ).all()
+    )
+
+
+def stored_scores(session: Session, *, metric: str | None = None) -> list[ForecastScore]:
+    """The stored backtest table (as of the latest origin), by metric, level, model, horizon."""
+    stmt = select(ForecastScore).order_by(
+        ForecastScore.metric, ForecastScore.level, ForecastScore.model, ForecastScore.horizon
+    )
+    if metric is not None:
+        stmt = stmt.where(ForecastScore.metric == metric)
+    return list(session.scalars(stmt).all())
 
 
 def forecast_state(session: Session) -> ForecastState | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Integer, String
+from sqlalchemy import Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datasource.models import Base
@@ -59,3 +59,46 @@ class ForecastState(Base):
     computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seconds: Mapped[float | None] = mapped_column(Float)
     series: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ForecastChoice(Base):
+    """Per metric, level, origin and horizon: the model the rolling-origin backtest on data up
+    to the origin chose (``datasource.forecast_select``) and its track record there."""
+
+    __tablename__ = "forecast_choice"
+
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)  # region level or "*"
+    origin: Mapped[int] = mapped_column(Integer, primary_key=True)
+    horizon: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model: Mapped[str] = mapped_column(String(32))
+    fallback: Mapped[str] = mapped_column(String(32))  # baseline for too-short series
+    grp: Mapped[str] = mapped_column(String(16))  # the level whose backtest decided, or "*"
+    reason: Mapped[str] = mapped_column(String(16))  # backtest / short
+    smape: Mapped[float | None] = mapped_column(Float)
+    naive_smape: Mapped[float | None] = mapped_column(Float)
+    drift_smape: Mapped[float | None] = mapped_column(Float)
+    cover80: Mapped[float | None] = mapped_column(Float)
+    cover95: Mapped[float | None] = mapped_column(Float)
+    n_scores: Mapped[int] = mapped_column(Integer)
+    n_series: Mapped[int] = mapped_column(Integer)
+    n_origins: Mapped[int] = mapped_column(Integer)
+    data_version: Mapped[int] = mapped_column(Integer)
+
+
+class ForecastScore(Base):
+    """The backtest as of the latest origin, per metric, level (or "*"), model and horizon:
+    what the analysis page and ``carbonwall backtest`` show."""
+
+    __tablename__ = "forecast_score"
+
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    model: Mapped[str] = mapped_column(String(32), primary_key=True)
+    horizon: Mapped[int] = mapped_column(Integer, primary_key=True)
+    smape: Mapped[float] = mapped_column(Float)
+    cover80: Mapped[float] = mapped_column(Float)
+    cover95: Mapped[float] = mapped_column(Float)
+    n_scores: Mapped[int] = mapped_column(Integer)
+    chosen: Mapped[bool] = mapped_column(Boolean)
+    data_version: Mapped[int] = mapped_column(Integer)

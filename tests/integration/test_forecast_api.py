@@ -47,7 +47,7 @@ def test_a_computed_origin_without_stored_parameters(client):
     assert {k: body[k] for k in ("origin", "source", "model", "data_version", "intervals")} == {
         "origin": 2007,
         "source": "computed",
-        "model": "drift",
+        "model": "naive",  # 3 years: no backtest before 2010, so the naive forecast and band
         "data_version": None,
         "intervals": [80, 95],
     }

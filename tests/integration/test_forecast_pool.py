@@ -135,7 +135,10 @@ def test_stored_forecasts_are_ordered_and_exact_on_exact_growth(pool):
     assert all(p.lo95 == pytest.approx(p.point) == pytest.approx(p.hi95) for p in short)
     assert [round(p.point, 6) for p in before][:2] == [133.1, 146.41]
     assert before[0].origin == 2023 and before[0].data_version == 1
-    assert {p.model for p in county} == {"ets_drift"}
+    # chosen by this pool's backtest (every level pooled: 5 series, too few per level):
+    # ets_pooled at h1 and h3-5, drift at h2 (no model beat both baselines over h1-2), the h5
+    # choice beyond (datasource.forecast_select)
+    assert [p.model for p in county] == ["ets_pooled", "drift"] + ["ets_pooled"] * 4
     for p in county:
         assert p.lo95 <= p.lo80 <= p.point <= p.hi80 <= p.hi95
     assert none == []
@@ -158,9 +161,8 @@ def test_an_origin_computed_on_demand_matches_what_the_job_stored(pool, metric):
         assert a.lo80 == pytest.approx(b.lo80, rel=1e-9)
         assert a.hi95 == pytest.approx(b.hi95, rel=1e-9)
     assert [p.year for p in older] == list(range(2017, 2031))
-    # origins 2010..2024 x 5 horizons x (ets_drift and drift for co2 and co2e, damped drift
-    # and drift for intensity)
-    assert params == 15 * 5 * (2 + 2 + 2)
+    # origins 2010..2024 x 5 horizons x 7 candidate models x 3 metrics
+    assert params == 15 * 5 * 7 * 3
     with Session(pool) as s, pytest.raises(forecast.NotEnoughHistory):
         forecast.forecast_for_origin(s, region_code="340202", metric="co2", origin=2022)
 
