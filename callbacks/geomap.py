@@ -14,7 +14,8 @@ from callbacks.common import (
     scale_of,
     view,
 )
-from layouts import figures_map, ids, panels
+from datasource import zero_carbon_store
+from layouts import figures_map, figures_parks_map, ids, panels
 from layouts.i18n import t
 
 DASHES_VIEWS = {"100000", "460000"}  # the national view and Hainan show the South China Sea line
@@ -38,6 +39,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
     if not rows and v.info.parent_code:  # a leaf (county): show it among its siblings
         layer, rows = v.info.parent_code, v.siblings
     statuses = None
+    zero_carbon = mode == figures_parks_map.MODE  # parks coloured by zero-carbon status
     if mode == "target":
         statuses = memo_query(deps, "targets", region_codes=tuple(sorted(r.code for r in rows)))
     fig = figures_map.choropleth(
@@ -46,7 +48,7 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
         period=v.period,
         lang=lang,
         scale=scale,
-        parks=v.parks,
+        parks=() if zero_carbon else v.parks,
         dashes=deps.dashes() if layer in DASHES_VIEWS else (),
         # the detail card sits at the panel's right edge below the root: keep the map clear
         reserve_right=DETAIL_CARD_SHARE if v.code != deps.settings.root_region else 0.0,
@@ -62,7 +64,25 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
             "prefetch": [geojson_url(r.code) for r in rows if deps.has_layer(r.code)]
         }
     prev = next((r.prev_period for r in rows if r.prev_period), None)
-    return fig, panels.map_legend(v.period, prev, lang=lang, mode=mode)
+    legend = panels.map_legend(v.period, prev, lang=lang, mode=mode)
+    if zero_carbon:
+        under = figures_parks_map.prefix_of(v.code, v.info.level)
+        parks = zero_carbon_statuses(deps, under) if under else []
+        fig.add_trace(figures_parks_map.status_trace(parks, lang=lang, scale=scale))
+        legend = legend + figures_parks_map.legend(lang)
+    return fig, legend
+
+
+def zero_carbon_statuses(deps: Deps, under: str | None) -> list:
+    """Every reporting park's zero-carbon status (its newest year), those whose county code
+    starts with `under`; read once per data version in this worker."""
+
+    def read() -> list:
+        with deps.sessions() as session:
+            return zero_carbon_store.park_statuses(session)
+
+    parks = deps.state.memo(("zero_carbon_statuses",), read)
+    return [p for p in parks if under is None or (p.county_code or "").startswith(under)]
 
 
 def register(app: Dash, deps: Deps) -> None:

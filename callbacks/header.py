@@ -4,9 +4,10 @@ callbacks.wall's one callback."""
 
 from __future__ import annotations
 
+from callbacks import geomap
 from callbacks.common import Deps, RegionView, lang_of, memo_query, view
 from datasource.targets import peak_status
-from layouts import figures_map, panels
+from layouts import figures_map, figures_parks_map, panels
 from layouts.figures import rank_positions
 from layouts.i18n import t
 
@@ -62,10 +63,14 @@ def _detail(deps: Deps, v: RegionView, lang: str):  # type: ignore[no-untyped-de
 
 
 def _park_card(deps: Deps, v: RegionView, park: str, lang: str):  # type: ignore[no-untyped-def]
-    """The card of a park shown on the focused region's map; None if it is not one of them."""
+    """The card of a park shown on the focused region's map, with its zero-carbon status
+    (issue 21); None if it is not one of them."""
     mark = next((m for m in v.parks if m.code == park), None)
-    if mark is None:
-        return None
+    level = v.info.level if v.info else None
+    under = figures_parks_map.prefix_of(v.code, level)
+    zc = {p.code: p for p in geomap.zero_carbon_statuses(deps, under)}.get(park) if under else None
+    if mark is None:  # a province's map shows only the zero-carbon points
+        return None if zc is None else figures_parks_map.card(zc, lang)
     scores = memo_query(deps, "park_scores")
     rank = figures_map.park_industry_ranks(scores.values()).get(park)
-    return panels.park_card(mark, rank, lang=lang)
+    return panels.park_card(mark, rank, lang=lang) + figures_parks_map.card_rows(zc, lang)

@@ -91,6 +91,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_intensity": ("暂无强度数据", "no intensity"),
     "map_mode_intensity": ("强度", "Intensity"),
     "map_mode_target": ("目标进度", "Target"),
+    "map_mode_zero_carbon": ("零碳园区", "Zero-carbon parks"),
     "band95": ("95% 区间", "95% PI"),
     "last_year_fc": ("去年预测", "Prior forecast"),
     "actual": ("实际", "actual"),

@@ -44,4 +44,4 @@ NOTICE = "notice-line"  # calm messages about the focus (unknown region code)
 PREFETCH = "prefetch-store"  # map layers fetched ahead of a click (browser side only)
 MAP_MODE = "map-mode"  # the map's colouring: "intensity" or "target" (target status)
 PICK = "pick-store"  # {"park": code, "at": focus code} the park clicked on the map, or None
-MAP_MODES = ("intensity", "target")
+MAP_MODES = ("intensity", "target", "zero_carbon")  # zero_carbon: parks by zero-carbon status
