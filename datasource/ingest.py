@@ -27,7 +27,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from datasource.ingest_checks import Context, ParkChecker
 from datasource.ingest_validate import ignored_columns, validate
 from datasource.ingest_write import current_version, known_regions, record_rejection, write
-from datasource.readers import KIND_NAMES_ZH, Problem, Table, read_bytes
+from datasource.readers import (
+    KIND_NAMES_ZH,
+    XLSX_ERRORS,
+    Problem,
+    Table,
+    Unreadable,
+    check_zip,
+    failed,
+    read_bytes,
+    unreadable_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +147,23 @@ def ingest_bytes(
     """Like ingest_file, for the bytes of an uploaded file."""
     from datasource import zero_carbon_ingest as zc  # the zero-carbon park kinds (issue 21)
 
-    if kind in zc.KINDS or (kind is None and zc.detect(data) is not None):
+    # the limits of readers.check_zip hold before any XLSX is opened, for every kind
+    unreadable: Problem | None = None
+    if data[:4] == b"PK\x03\x04":
+        try:
+            check_zip(data)
+            zc_kind = kind in zc.KINDS or (kind is None and zc.detect(data) is not None)
+        except Unreadable as exc:
+            unreadable = exc.problem
+        except XLSX_ERRORS as exc:
+            unreadable = unreadable_problem(exc)
+    else:
+        zc_kind = kind in zc.KINDS or (kind is None and zc.detect(data) is not None)
+    if unreadable is None and zc_kind:
         return zc.ingest_bytes(
             engine, data, file_name, kind=kind, dry_run=dry_run, source=source, actor=actor
         )
-    table = read_bytes(data)
+    table = read_bytes(data) if unreadable is None else failed(unreadable)
     digest = hashlib.sha256(data).hexdigest()
     return _ingest_table(
         engine,

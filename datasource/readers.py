@@ -167,11 +167,11 @@ def detect_kind(columns: list[str] | set[str]) -> str | None:
 def read_bytes(data: bytes) -> Table:
     """Decode a CSV or XLSX file; problems (encoding, empty file, no data sheet) go in the table."""
     if not data.strip():
-        return _failed(Problem(None, None, "空文件 (empty file: no header, no rows)"))
+        return failed(Problem(None, None, "空文件 (empty file: no header, no rows)"))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _failed(
+        return failed(
             Problem(
                 None,
                 None,
@@ -180,7 +180,7 @@ def read_bytes(data: bytes) -> Table:
         )
     text, encoding, problem = decode(data)
     if problem is not None:
-        return _failed(problem)
+        return failed(problem)
     return _read_csv(text, encoding)
 
 
@@ -222,7 +222,7 @@ def decode(data: bytes) -> tuple[str, str | None, Problem | None]:
         )
 
 
-def _failed(problem: Problem) -> Table:
+def failed(problem: Problem) -> Table:
     return Table(pd.DataFrame(), np.empty(0, dtype=np.int64), problems=[problem], stop=True)
 
 
@@ -234,7 +234,7 @@ def _delimiter(header_line: str) -> str:
 
 def _read_csv(text: str, encoding: str | None) -> Table:
     if "\x00" in text:
-        return _failed(
+        return failed(
             Problem(None, None, "文件编码错误 (wrong encoding): 含有 NUL 字节, 不是文本 CSV")
         )
     lead = len(text) - len(text.lstrip("\r\n"))  # blank lines before the header
@@ -242,7 +242,7 @@ def _read_csv(text: str, encoding: str | None) -> Table:
     first = text[lead:] if cut < 0 else text[lead:cut]
     lead_lines = text[:lead].count("\n")
     if problem := _csv_limits(text, first, lead_lines):
-        return _failed(problem)
+        return failed(problem)
     try:
         # header=None: the header row is read as data, so pandas does not rename repeated
         # names (its renaming is quadratic); _finish reports a repeated column itself
@@ -256,14 +256,14 @@ def _read_csv(text: str, encoding: str | None) -> Table:
             quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
-        return _failed(Problem(None, None, "空文件 (empty file: no header, no rows)"))
+        return failed(Problem(None, None, "空文件 (empty file: no header, no rows)"))
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         line = int(m.group(1)) + lead_lines if m else None
         reason = "CSV 格式错误 (malformed CSV)"
         if m:
             reason = f"列数与表头不符 (row has {m.group(2)} fields, the header has fewer)"
-        return _failed(Problem(line, None, reason))
+        return failed(Problem(line, None, reason))
     header = [
         "" if h is None or (isinstance(h, float) and h != h) else str(h) for h in frame.iloc[0]
     ]
@@ -457,7 +457,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         book = open_xlsx(data)
     except Unreadable as exc:
-        return _failed(exc.problem)
+        return failed(exc.problem)
     try:
         fallback: Table | None = None
         for sheet in book.worksheets:
@@ -468,14 +468,14 @@ def _read_xlsx(data: bytes) -> Table:
                 return table
             fallback = fallback or table
     except Unreadable as exc:
-        return _failed(exc.problem)
+        return failed(exc.problem)
     except XLSX_ERRORS as exc:  # the sheet XML is parsed while its rows are read
-        return _failed(unreadable_problem(exc))
+        return failed(unreadable_problem(exc))
     finally:
         book.close()
     if fallback is not None:
         return fallback
-    return _failed(Problem(None, None, "XLSX 文件没有数据表 (no data sheet: every sheet is empty)"))
+    return failed(Problem(None, None, "XLSX 文件没有数据表 (no data sheet: every sheet is empty)"))
 
 
 def _sheet_table(sheet) -> Table | None:  # type: ignore[no-untyped-def]
