@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 REGION_RE = re.compile(r"[0-9A-Za-z]{1,32}")
-PERIOD_RE = re.compile(r"(19|20)[0-9]{2}(-(0[1-9]|1[0-2]))?")
+PERIOD_RE = re.compile(periods.PATTERN)  # year, quarter, month or day (docs/periods.md)
 SECTOR_RE = re.compile(r"[1-5](\.[0-9]{1,2}){0,3}")
 FILE_NAME_RE = re.compile(r"[^/\\\x00-\x1f]{1,200}")
 LEVELS = ("country", "province", "city", "county", "park")
@@ -113,7 +113,11 @@ def _region_code(name: str) -> str | None:
 
 
 def _period_arg(name: str) -> str | None:
-    return _pattern(name, PERIOD_RE, "a year (2024) or a month (2024-07)")
+    what = "a year (2024), quarter (2024-Q3), month (2024-07) or day (2024-07-15)"
+    value = _pattern(name, PERIOD_RE, what)
+    if value is not None and not periods.is_valid(value):
+        raise ApiError(400, "bad_parameter", f"{name} is not a calendar day", name)
+    return value
 
 
 def _region(session: Session, code: str, name: str) -> queries.RegionInfo:
@@ -244,6 +248,7 @@ def make_blueprint(
             target.pop("region_code")
         payload = {"region": _region_json(info), **figures, "target": target, "units": UNITS}
         row = {"region_code": code, "region_name_zh": info.name_zh, **figures}
+        row["sources"] = "; ".join(f"{s.name_en} ({s.licence}, {s.url})" for s in found.sources)
         if target is not None:
             row.update(
                 target_plan=target["plan"],
@@ -395,6 +400,7 @@ def make_blueprint(
         with sessions() as session:
             v = queries.data_version(session)
             latest = queries.latest_period(session)
+            by_grain = {g: queries.latest_period(session, kind=g) for g in periods.GRAINS}
         payload = {
             "version": v.version,
             "changed_at": v.changed_at,
@@ -402,8 +408,11 @@ def make_blueprint(
             "rollup_at": v.rollup_at,
             "rollup_current": v.version == v.rollup_version,
             "latest_period": latest,
+            "latest_periods": by_grain,
         }
-        return respond(fmt, payload, Table("version", list(payload), [payload]))
+        row = {k: v for k, v in payload.items() if k != "latest_periods"}
+        row.update({f"latest_{periods.GRAIN_NAMES[g]}": p for g, p in by_grain.items()})
+        return respond(fmt, payload, Table("version", list(row), [row]))
 
     @bp.post("/ingest")
     def ingest() -> Response:
@@ -502,7 +511,7 @@ def _periods(session: Session, first: str, last: str | None) -> list[str]:
     if last is None:
         return [first]
     if periods.kind(last) != periods.kind(first):
-        raise ApiError(400, "bad_parameter", "period and to must both be years or months", "to")
+        raise ApiError(400, "bad_parameter", "period and to must be of the same grain", "to")
     if last < first:
         raise ApiError(400, "bad_parameter", "to must not be before period", "to")
     if last == first:

@@ -13,10 +13,10 @@ from typing import Any
 from dashboard import api_forecast, api_parks
 from dashboard.api_format import FORMATS
 from dashboard.config import Settings
-from datasource import forecast, pdi, queries, reference, zero_carbon
+from datasource import forecast, pdi, periods, queries, reference, zero_carbon
 
 REGION_PATTERN = "^[0-9A-Za-z]{1,32}$"
-PERIOD_PATTERN = "^(19|20)[0-9]{2}(-(0[1-9]|1[0-2]))?$"
+PERIOD_PATTERN = f"^{periods.PATTERN}$"  # year, quarter, month or day (docs/periods.md)
 SECTOR_PATTERN = "^[1-5](\\.[0-9]{1,2}){0,3}$"
 FILE_NAME_PATTERN = "^[^/\\\\\\x00-\\x1f]{1,200}$"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -379,9 +379,42 @@ def _forecast_schemas() -> dict[str, Any]:
                     "items": _obj({"year": {"type": "integer"}, "value": _num()}),
                 },
                 "forecast": {"type": "array", "items": row},
+                "track_record": _track_record_schema(),
             }
         )
     }
+
+
+def _track_record_schema() -> dict[str, Any]:
+    share = _num("share of the backtest's actuals inside the calibrated interval; null if none")
+    horizon = _obj(
+        {
+            "horizon": {"type": "integer", "description": "years ahead, 1-5"},
+            "model": _str(enum=list(forecast.MODELS), description="model chosen at this horizon"),
+            "smape": _num("its mean sMAPE in % in the backtest; null without a backtest"),
+            "naive_smape": _num("the naive forecast's mean sMAPE in %"),
+            "drift_smape": _num("the drift forecast's mean sMAPE in %"),
+            "cover80": share,
+            "cover95": share,
+            "scores": {"type": "integer", "description": "forecasts scored at this horizon"},
+        }
+    )
+    ints = {"type": "array", "items": {"type": "integer"}}
+    out = _obj(
+        {
+            "decided_by": _str(description="the region level whose backtest chose, or * (all)"),
+            "series": {"type": "integer", "description": "series in that backtest"},
+            "origins": {"type": "integer", "description": "origins scored at horizon 3"},
+            "naive_unbeaten": {**ints, "description": "horizons where naive won the backtest"},
+            "too_short": {**ints, "description": "horizons with too few scores: naive shown"},
+            "horizons": {"type": "array", "items": horizon},
+        }
+    )
+    out["description"] = (
+        "the model chosen per horizon by the rolling-origin backtest on the pool's own data up "
+        "to origin, and how it scored there (docs/forecasts.md)"
+    )
+    return out
 
 
 def _forecast_paths() -> dict[str, Any]:
@@ -537,7 +570,8 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
     )
     period = _param(
         "period",
-        "a year (2024) or a month (2024-07); default: the latest year with data",
+        "a year (2024), quarter (2024-Q3), month (2024-07) or day (2024-07-15); default: the "
+        "latest year with data (a year still filling is year-to-date: see complete, coverage)",
         {"type": "string", "pattern": PERIOD_PATTERN, "example": "2024"},
     )
     region = _param(
@@ -581,6 +615,53 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
         "gdp_base_year": {"type": "integer", "nullable": True, "description": "GDP price base"},
         "intensity_label_zh": _str(nullable=True, description="the intensity's definition"),
         "intensity_label_en": _str(nullable=True),
+        # periods of any grain (docs/periods.md)
+        "grain": _str(enum=list(periods.GRAINS), description="Y year, Q quarter, M month, D day"),
+        "label_zh": _str(description="the period as shown, e.g. 2025年1—11月 for year-to-date"),
+        "months": {
+            "type": "integer",
+            "nullable": True,
+            "description": "whole months covered (a year 0-12, a quarter 0-3, a month 1 or 0)",
+        },
+        "days": {
+            "type": "integer",
+            "nullable": True,
+            "description": "days covered (a month; fewer than its days while still filling)",
+        },
+        "complete": {
+            "type": "boolean",
+            "description": "false: the figures cover only part of the period (year-to-date)",
+        },
+        "coverage": _str(
+            nullable=True, description="which months (year, quarter) or days (month), e.g. 1-11"
+        ),
+        "gdp_grain": _str(
+            nullable=True,
+            enum=["Y", "Q", "M", None],
+            description="the GDP intensity used: Y annual, Q the quarters' sum, M monthly",
+        ),
+        "prev_label_zh": _str(
+            nullable=True, description="the 同比 base by name: the same months a year earlier"
+        ),
+        "mom_period": _str(nullable=True, description="the 环比 base: the period just before"),
+        "mom_label_zh": _str(nullable=True),
+        "co2_mom_change": _num("fraction vs mom_period (环比)"),
+        "co2e_mom_change": _num("fraction vs mom_period (环比)"),
+        "intensity_mom_change": _num("fraction vs mom_period (环比)"),
+        "sources": {
+            "type": "array",
+            "description": "published datasets these figures come from: credit them when shown",
+            "items": _obj(
+                {
+                    "code": _str(),
+                    "name_zh": _str(),
+                    "name_en": _str(),
+                    "licence": _str(),
+                    "url": _str(),
+                    "citation": _str(),
+                }
+            ),
+        },
     }
     target = {
         "type": "object",
@@ -1074,6 +1155,9 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
                         "rollup_at": _str(nullable=True, format="date-time"),
                         "rollup_current": {"type": "boolean"},
                         "latest_period": _str(nullable=True),
+                        "latest_periods": _obj(
+                            {g: _str(nullable=True) for g in periods.GRAINS},
+                        ),
                     }
                 ),
                 "IngestReport": report,
