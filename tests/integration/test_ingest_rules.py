@@ -7,6 +7,7 @@ import io
 import os
 from pathlib import Path
 
+import hostile_files
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -254,6 +255,45 @@ CASES = [
         [
             "第 2 行 [unit]: 单位不适用于 population (unit '亿元' does not fit population); 可用 (use): 万人, 人"  # noqa: E501
         ],
+    ),
+]
+
+
+# hostile files (tests/hostile_files.py): refused before they are parsed whole
+CASES += [
+    (
+        "hostile_dtd_in_shared_strings",
+        "dtd.xlsx",
+        hostile_files.dtd_shared_strings(),
+        [
+            "文件: 无法读取 XLSX 文件: 含有 DTD 或实体声明 (a DTD or entity declaration in "
+            "'xl/sharedStrings.xml'; Excel never writes one)"
+        ],
+    ),
+    (
+        "hostile_lying_zip_entry",
+        "lying.xlsx",
+        hostile_files.lying_zip(),
+        [
+            "文件: 无法读取 XLSX 文件 (unreadable XLSX): BadZipFile: "
+            "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'"
+        ],
+    ),
+    (
+        "hostile_long_cell",
+        "a.csv",
+        hostile_files.long_cell_csv(5000),
+        [
+            "第 2 行 [unit]: 单元格过长 (5000 characters; at most 1000): '"
+            + "t" * 80
+            + "'… (5000 字符 characters)"
+        ],
+    ),
+    (
+        "hostile_wide_header",
+        "a.csv",
+        hostile_files.wide_csv(201),
+        ["第 1 行: 列数过多 (the header has 201 columns; at most 200)"],
     ),
 ]
 
