@@ -1,6 +1,8 @@
 """``GET /api/v1/forecast``: a region's forecast of co2, co2e (AR5) or intensity made only from
 data up to ``origin`` (default: the latest year), with 80 % and 95 % intervals per year and,
-where the year has passed, what actually happened.
+where the year has passed, what actually happened; and the track record of the model chosen
+for it (``track_record``: per horizon the model the backtest on data up to ``origin`` chose,
+its sMAPE beside naive's and drift's, and its interval coverage).
 
 Stored origins (the latest year and the one before) are read from the ``forecast`` table; any
 other origin is computed for the one region with the parameters the background job stored for
@@ -89,6 +91,7 @@ def forecast_payload(
         }
         for p in found
     ]
+    plan = forecast.track_record(session, region_code=region_code, metric=metric, origin=origin)
     payload = {
         "region_code": info.code,
         "region_name_zh": info.name_zh,
@@ -102,8 +105,37 @@ def forecast_payload(
         "intervals": [80, 95],
         "history": [{"year": y, "value": v} for y, v in sorted(actual.items()) if y <= origin],
         "forecast": rows,
+        "track_record": track_record_payload(plan),
     }
     return payload, Table(f"forecast-{info.code}-{metric}-{origin}", COLUMNS, rows)
+
+
+def track_record_payload(plan: list[forecast.Choice]) -> dict[str, Any]:
+    """Which model was chosen per horizon as of the origin, on how many series and origins,
+    and its backtest sMAPE and calibrated interval coverage there (beside the baselines')."""
+    h3 = next(c for c in plan if c.horizon == 3)
+    return {
+        "decided_by": h3.group,
+        "series": h3.series,
+        "origins": h3.origins,
+        "naive_unbeaten": [
+            c.horizon for c in plan if c.reason == "backtest" and c.model == "naive"
+        ],
+        "too_short": [c.horizon for c in plan if c.reason == "short"],
+        "horizons": [
+            {
+                "horizon": c.horizon,
+                "model": c.model,
+                "smape": c.smape,
+                "naive_smape": c.naive,
+                "drift_smape": c.drift,
+                "cover80": c.cover80,
+                "cover95": c.cover95,
+                "scores": c.scores,
+            }
+            for c in plan
+        ],
+    }
 
 
 def make_blueprint(*, sessions: sessionmaker[Session], settings: Settings) -> Blueprint:

@@ -268,3 +268,76 @@ def test_api_errors(client, query, status, code, field):
     assert got.status_code == status
     assert got.get_json()["error"]["code"] == code
     assert got.get_json()["error"]["field"] == field
+
+
+def test_api_says_which_model_was_chosen_and_how_it_scored(client):
+    body = client.get("/api/v1/forecast?region=340102&metric=co2").get_json()
+    record = body["track_record"]
+    # 5 series with >= 6 years (340102, 340103 and their sums 340100, 340000, 100000), too
+    # few per level: every level pooled; origins 2010..2023 for h1, 2010..2021 for h3
+    assert {k: record[k] for k in ("decided_by", "series", "origins")} == {
+        "decided_by": "*",
+        "series": 5,
+        "origins": 12,
+    }
+    assert (record["naive_unbeaten"], record["too_short"]) == ([], [])
+    horizons = record["horizons"]
+    assert [(h["horizon"], h["model"], h["scores"]) for h in horizons] == [
+        (1, "ets_pooled", 70),
+        (2, "drift", 65),
+        (3, "ets_pooled", 60),
+        (4, "ets_pooled", 55),
+        (5, "ets_pooled", 50),
+    ]
+    assert [p["model"] for p in body["forecast"][:3]] == ["ets_pooled", "drift", "ets_pooled"]
+    for h in horizons:  # never worse than either baseline
+        assert h["smape"] <= min(h["naive_smape"], h["drift_smape"])
+        assert 0 <= h["cover80"] <= h["cover95"] <= 1
+    assert horizons[2]["smape"] == pytest.approx(2.6339, abs=1e-4)
+    assert horizons[2]["cover80"] == pytest.approx(51 / 60)
+    early = client.get("/api/v1/forecast?region=340102&metric=co2&origin=2012").get_json()
+    # as of 2012 only origins 2010 and 2011 have a known next year: 10 scores, too few
+    assert early["track_record"]["too_short"] == [1, 2, 3, 4, 5]
+    assert early["track_record"]["horizons"][0]["scores"] == 10
+    assert {p["model"] for p in early["forecast"]} == {"naive"}
+
+
+def _scale_after(engine, year: int, factor: float) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(Emission)
+            .where(Emission.period > str(year))
+            .values(value=Emission.value * factor)
+        )
+        s.execute(
+            update(Indicator).where(Indicator.period > str(year)).values(value=Indicator.value / 2)
+        )
+        mark_changed(s)
+
+
+@pytest.mark.parametrize("metric", ["co2", "intensity"])
+def test_an_origin_forecast_reads_no_data_after_the_origin(pool, metric):
+    def as_of_2016():
+        with Session(pool) as s:
+            points = forecast.forecast_for_origin(
+                s, region_code="340102", metric=metric, origin=2016
+            )
+            plan = forecast.track_record(s, region_code="340102", metric=metric, origin=2016)
+        return points, plan
+
+    before, plan_before = as_of_2016()
+    # every value after 2016 changes (emissions tripled, GDP halved): the choice and the
+    # forecast as of 2016 must not move
+    _scale_after(pool, 2016, 3.0)
+    assert rebuild(pool).built
+    assert forecast.compute_all(pool).computed
+    after, plan_after = as_of_2016()
+    assert plan_after == plan_before
+    assert [(p.year, p.model) for p in after] == [(p.year, p.model) for p in before]
+    for a, b in zip(after, before, strict=True):
+        assert (a.point, a.lo80, a.hi80, a.lo95, a.hi95) == pytest.approx(
+            (b.point, b.lo80, b.hi80, b.lo95, b.hi95), rel=1e-12
+        )
+    with Session(pool) as s:  # while the newest forecast did move
+        newest = forecast.stored(s, region_code="340102", metric=metric)
+    assert newest[0].origin == 2024

@@ -216,9 +216,11 @@ def test_park_and_forecast_schemas_name_every_field():
     assert fc["properties"]["model"]["enum"] == [
         "naive",
         "drift",
+        "drift_recent",
         "drift_damped",
         "ets_pooled",
         "ets_drift",
+        "theta",
         "ets_local",
         None,
     ]
