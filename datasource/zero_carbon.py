@@ -88,7 +88,7 @@ def unit_key(unit: str) -> str:
 def convert(indicator: str, value: float, unit: str) -> float | None:
     """``value`` in ``unit`` -> the indicator's canonical unit; None for a unit not accepted."""
     factor = CONVERSIONS[indicator].get(unit_key(unit))
-    return None if factor is None else value * factor
+    return None if factor is None else round(value * factor, 6)  # 79.43 万吨 -> 794300.0
 
 
 # --------------------------------------------------------------------------- thresholds
