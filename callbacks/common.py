@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datasource import forecast, pdi_store, policy, queries, targets
+from datasource import dual_control, forecast, pdi_store, policy, queries, targets
 from layouts import figures_map
 from layouts.settings import ScreenSettings
 
@@ -43,6 +43,7 @@ def _policies(session: Any, *, region_code: str, limit: int, window: int) -> Any
 READS: dict[str, Callable[..., Any]] = {
     "forecast": forecast.stored,  # region_code, metric, origin
     "targets": targets.progress_many,  # region_codes (a tuple)
+    "dual_control": dual_control.standing,  # region_code: every plan's controls
     "park_scores": _scores,  # every evaluated park, by code
     "policies": _policies,  # region_code, limit, window
 }
@@ -146,6 +147,7 @@ class RegionView:
     outlook: Any = field(default_factory=dict)  # metric -> stored forecast, newest origin
     outlook_prev: Any = field(default_factory=dict)  # metric -> the forecast a year before
     target: Any = None  # its TargetTrack
+    dual: Any = ()  # its dual_control.PlanStanding list (every plan)
     policies: Any = ()  # the newest POLICY_POOL policies that apply, newest first
     parks: Any = ()  # ParkMarks drawn on its map (a city's, a county's)
 
@@ -207,6 +209,7 @@ def _read_view(deps: Deps, code: str, window: int) -> RegionView:
             outlook=outlook,
             outlook_prev=outlook_prev,
             target=target,
+            dual=q("dual_control", region_code=code) or (),
             policies=q("policies", region_code=code, limit=POLICY_POOL, window=window),
             parks=_parks(q, code, info, kids, now, gwp),
         )

@@ -39,7 +39,7 @@ def build_kpis(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     v = view(deps, focus)
     if v.info is None or v.period is None:
         return panels.kpi_row(None, None, [], lang=lang_of(page))
-    return panels.kpi_row(v.summary, v.target, v.kids, lang=lang_of(page))
+    return panels.kpi_row(v.summary, v.target, v.kids, lang=lang_of(page), dual=v.dual)
 
 
 def _detail(deps: Deps, v: RegionView, lang: str):  # type: ignore[no-untyped-def]

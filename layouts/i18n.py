@@ -103,6 +103,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "vs_last_fc": ("实际，较去年预测 {miss}，{where}", "actual, {miss} vs prior forecast, {where}"),
     "target_path": ("目标路径", "Target path"),
     "target_at": ("目标 {year}年 {change}", "target {year} {change}"),
+    # assessed intensity and dual control (target tile; datasource.definitions, dual_control)
+    "kpi_assessed": ("{plan}考核强度", "{plan} assessed intensity"),
+    "assessed_title": ("{plan}考核强度 {year}年", "{plan} assessed intensity {year}"),
+    "assessed_base": ("基年{year}年 {value}", "base {year}: {value}"),
+    "fallback_current_prices": ("现价GDP回退", "current-price GDP fallback"),
+    "fallback_other_price_base": ("价格基年不同", "other price base"),
+    "fallback_derived": ("下级汇总", "sum of sub-regions"),
+    "dual_title": ("{plan}双控", "{plan} dual control"),
+    "dual_intensity": ("强度", "Intensity"),
+    "dual_total": ("总量", "Total"),
+    "dual_no_target": ("未设定", "not set"),
+    "dual_no_base_data": ("待{year}年基数", "awaiting {year} base"),
+    "dual_annual": ("上限", "cap"),
+    "dual_scope": ("口径", "Scope"),
+    "dual_gdp": ("强度分母", "Intensity per"),
+    "dual_cumulative": ("累计", "budget"),
+    "plan_result_achieved": ("{plan}：已完成", "{plan}: achieved"),
+    "plan_result_not_achieved": ("{plan}：未完成", "{plan}: not achieved"),
+    "plan_result_pending": ("{plan}：待{year}年数据", "{plan}: awaiting {year} data"),
     # parks
     "colorbar_pdi": ("园区 PDI 总分", "Park PDI total"),
     "park_level_national": ("国家级", "national"),
@@ -215,6 +234,16 @@ def pct(fraction: float | None, digits: int = 1) -> str:
         return "—"
     sign = "+" if fraction > 0 else ("−" if fraction < 0 else "±")
     return f"{sign}{abs(fraction) * 100:.{digits}f}%"
+
+
+def pct_as_set(fraction: float | None) -> str:
+    """A target with the precision it was set at: −19.5%, −18%, −13.5% (up to two decimals of a
+    percent, trailing zeros dropped), where pct() would round −19.5 % to one fixed format."""
+    if _is_missing(fraction):
+        return "—"
+    sign = "+" if fraction > 0 else ("−" if fraction < 0 else "±")
+    digits = f"{abs(fraction) * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{sign}{digits}%"
 
 
 def ago(seconds: float, lang: str = "zh") -> str:

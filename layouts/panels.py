@@ -65,8 +65,9 @@ def kpi_row(
     children_rows: Sequence[Any],
     *,
     lang: str = "zh",
+    dual: Any = None,
 ) -> list[html.Div]:
-    """Six tiles for the focused region and the latest period."""
+    """Six tiles for the focused region and the latest period (``dual``: its dual control)."""
     co2e = i18n.mass_parts(summary.co2e if summary else None, lang)
     co2 = i18n.mass_parts(summary.co2 if summary else None, lang)
     net = i18n.mass_parts(summary.co2e_net if summary else None, lang)
@@ -87,7 +88,7 @@ def kpi_row(
             t("unit_intensity", lang),
             _vs(summary, summary.intensity_change if summary else None, lang),
         ),
-        _target_tile(target, lang),
+        _target_tile(target, lang, dual),
         _rising_tile(children_rows, lang),
         _tile(
             "net",
@@ -103,17 +104,26 @@ def kpi_row(
     return tiles
 
 
-def _target_tile(target: Any, lang: str) -> html.Div:
-    """Change of intensity so far against the plan's goal, coloured by status, and the yearly
-    rate still needed in the years left (datasource.targets.TargetTrack)."""
+def _target_tile(target: Any, lang: str, dual: Any = None) -> html.Div:
+    """The assessed intensity against the plan's goal (datasource.targets.TargetTrack): change
+    so far coloured by status, the goal with the precision it was set at, the yearly rate still
+    needed, the definition it is assessed on with its fallback marks; beside it the running
+    plan's dual control (dual_control_line)."""
     if target is None:
-        return _tile("target", t("kpi_target", lang), "—", "", t("no_target", lang))
+        tile = _tile("target", t("kpi_target", lang), "—", "", t("no_target", lang))
+        return _with_dual(tile, html.Div(className="kpi-def"), dual, lang)
     status = target.status
-    label = t("kpi_target_plan", lang, plan=i18n.plan(target.plan, lang))
-    goal = t("target_goal", lang, change=i18n.pct(target.target_change, 0))
+    plan = i18n.plan(target.plan, lang)
+    assessed = getattr(target, "definition", None) is not None
+    label = t("kpi_assessed" if assessed else "kpi_target_plan", lang, plan=plan)
+    result = _plan_result(dual, target.plan, lang)
+    if result:
+        label = f"{label} · {result}"
+    goal = t("target_goal", lang, change=i18n.pct_as_set(target.target_change))
     status_span = html.Span(t(f"status_{status}", lang), className=f"status status-{status}")
     if status == "no_data" or target.change_so_far is None:
-        return _tile("target", label, "—", goal, status_span, cls="status-no_data")
+        tile = _tile("target", label, "—", goal, status_span, cls="status-no_data")
+        return _with_dual(tile, _definition_line(target, lang), dual, lang, target)
     if target.needed_annual_rate is not None and target.needed_annual_rate >= 0:
         need = t("headroom", lang, rate=i18n.pct(target.needed_annual_rate))
     elif target.needed_annual_rate is not None:
@@ -122,7 +132,153 @@ def _target_tile(target: Any, lang: str) -> html.Div:
         need = t("target_year_now", lang)
     foot = [html.Span(need + " · "), status_span]
     value = i18n.pct(target.change_so_far)
-    return _tile("target", label, value, goal, foot, cls=f"status-{status}")
+    tile = _tile("target", label, value, goal, foot, cls=f"status-{status}")
+    return _with_dual(tile, _definition_line(target, lang), dual, lang, target)
+
+
+def _with_dual(
+    tile: html.Div, definition: html.Div, dual: Any, lang: str, target: Any = None
+) -> html.Div:
+    """Faces that take turns (assets/30-targets.css), since one tile this size cannot show it
+    all legibly from across the room: the progress with its definition line; the assessed
+    intensity itself (value, definition, base year, fallback marks); the running plan's dual
+    control."""
+    faces = [html.Div([*tile.children, definition], className="kpi-face")]
+    for face in (assessed_face(target, lang), dual_control_face(dual, lang)):
+        if face is not None:
+            faces.append(face)
+    tile.children = [html.Div(faces, className=f"kpi-faces faces-{len(faces)}")]
+    return tile
+
+
+def _definition_line(target: Any, lang: str) -> html.Div:
+    """能源活动CO₂／2020年可比价GDP ※: what the assessed figure is (※: a fallback, named on the
+    assessed face)."""
+    label = getattr(target, "label_en" if lang == "en" else "label_zh", None)
+    if not label:
+        return html.Div(className="kpi-def")
+    mark = " ※" if getattr(target, "fallback", ()) else ""
+    return html.Div([label, html.Span(mark, className="kpi-fallback")], className="kpi-def")
+
+
+def assessed_face(target: Any, lang: str) -> html.Div | None:
+    """The assessed intensity on its definition: 0.843 吨/万元, 能源活动CO₂／2020年可比价GDP,
+    its base-year value and the fallback marks (None for a target without a definition)."""
+    label = getattr(target, "label_en" if lang == "en" else "label_zh", None)
+    if target is None or not label or target.current_value is None:
+        return None
+    plan = i18n.plan(target.plan, lang)
+    base = ""
+    if target.base_value is not None:
+        value = i18n.intensity(target.base_value)
+        base = t("assessed_base", lang, year=target.base_period, value=value)
+    marks = [t(f"fallback_{m}", lang) for m in getattr(target, "fallback", ())]
+    title = t("assessed_title", lang, plan=plan, year=target.current_period)
+    return html.Div(
+        [
+            html.Div(title, className="kpi-label"),
+            html.Div(
+                [
+                    html.Span(i18n.intensity(target.current_value), className="kpi-value"),
+                    html.Span(t("unit_intensity", lang), className="kpi-unit"),
+                ]
+            ),
+            html.Div(label, className="kpi-def"),
+            html.Div(
+                [
+                    base,
+                    html.Span(" ※" + "、".join(marks) if marks else "", className="kpi-fallback"),
+                ],
+                className="kpi-def",
+            ),
+        ],
+        className="kpi-face",
+    )
+
+
+def _plan_result(dual: Any, plan: str, lang: str) -> str:
+    """十四五：已完成 / 未完成 / 待2025年数据 for a closed plan the tile shows; "" otherwise."""
+    found = next((p for p in dual or () if p.plan == plan and p.result), None)
+    if found is None:
+        return ""
+    return t(
+        f"plan_result_{found.result}",
+        lang,
+        plan=i18n.plan(plan, lang),
+        year=found.target_period,
+    ).split("：" if lang != "en" else ": ", 1)[-1]
+
+
+def dual_control_face(dual: Any, lang: str) -> html.Div | None:
+    """The running plan's dual control (datasource.dual_control.PlanStanding list): intensity
+    and total side by side, each with its status, then each one's definition and target;
+    None without a running plan."""
+    running = next((p for p in dual or () if p.state == "running" and "FYP" in p.plan), None)
+    if running is None:
+        return None
+    by_metric = {c.metric: c for c in running.controls}
+    shown = [
+        (key, by_metric[m])
+        for m, key in (("co2_intensity", "dual_intensity"), ("co2", "dual_total"))
+        if m in by_metric
+    ]
+    cells = [
+        html.Div(
+            [html.Span(t(key, lang), className="kpi-unit"), _dual_status(c, running, lang)],
+            className="dual-cell",
+        )
+        for key, c in shown
+    ]
+    lines = [html.Div(text, className="kpi-def") for text in _dual_terms(shown, lang)]
+    label = t("dual_title", lang, plan=i18n.plan(running.plan, lang))
+    period = f"（{running.base_period}→{running.target_period}）"
+    return html.Div(
+        [
+            html.Div(label + period, className="kpi-label"),
+            html.Div(cells, className="dual-cells"),
+            *lines,
+        ],
+        className="kpi-face kpi-dual",
+    )
+
+
+def _dual_terms(shown: list[tuple[str, Any]], lang: str) -> list[str]:
+    """Two short lines: the numerator (口径：能源活动CO₂, one per metric when they differ) and
+    the intensity's GDP (强度分母：2025年可比价GDP), or the targets when they are set."""
+    sep = ": " if lang == "en" else "："
+    targeted = [(key, c) for key, c in shown if c.kind is not None]
+    if targeted:
+        return [f"{t(key, lang)}{sep}{_dual_goal(c, lang)}" for key, c in targeted]
+    numerators = {c.definition.numerator_label(lang) for _key, c in shown}
+    if len(numerators) == 1:
+        lines = [f"{t('dual_scope', lang)}{sep}{numerators.pop()}"]
+    else:
+        lines = [f"{t(key, lang)}{sep}{c.definition.numerator_label(lang)}" for key, c in shown]
+    gdp = next((c.definition for _key, c in shown if c.definition.is_intensity), None)
+    if gdp is not None and len(lines) < 2:
+        lines.append(f"{t('dual_gdp', lang)}{sep}{gdp.gdp_label(lang)}")
+    return lines
+
+
+def _dual_goal(c: Any, lang: str) -> str:
+    """目标 −17% · 已 −3.1% (relative), 上限 95 万吨 · 96 (caps), 累计 480 万吨 · 已用 194."""
+    if c.kind == "change":
+        text = t("target_goal", lang, change=i18n.pct_as_set(c.target_change)).lstrip("/ ")
+        return f"{text} · {i18n.pct(c.current_change)}" if c.current_change is not None else text
+    cap = f"{t(f'dual_{c.kind}', lang)} {c.target_value:,.0f} {c.unit}"
+    now = c.used if c.kind == "cumulative" else c.current_value
+    return f"{cap} · {now:,.0f}" if now is not None else cap
+
+
+def _dual_status(control: Any, plan: Any, lang: str) -> html.Span:
+    status = control.status
+    if status == "no_target":
+        text = t("dual_no_target", lang)
+    elif status == "no_base_data":
+        text = t("dual_no_base_data", lang, year=plan.base_period)
+    else:
+        text = t(f"status_{status}", lang)
+    return html.Span(text, className=f"dual-status status status-{status}")
 
 
 def _rising_tile(rows: Sequence[Any], lang: str) -> html.Div:

@@ -98,15 +98,15 @@ def test_missing_constant_prices_fall_back_to_current_and_say_so():
 def test_labels_name_the_numerator_and_the_gdp_basis():
     assessed = definitions.default("co2_intensity", "14th-FYP")
     assert assessed == Definition("co2_intensity", "energy_co2", "constant", 2020)
-    assert assessed.label() == "能源活动CO₂／2020年可比价GDP"
+    assert assessed.label() == "能源活动CO₂/2020年可比价GDP"
     assert assessed.label("en") == "energy-activity CO₂ / GDP at constant 2020 prices"
     general = definitions.general_intensity(2020)
-    assert general.label() == "全部CO₂／2020年可比价GDP"
+    assert general.label() == "全部CO₂/2020年可比价GDP"
     assert Definition("co2e_intensity", "co2e", "current", None, "AR6").label() == (
-        "温室气体（CO₂当量，AR6）／现价GDP"
+        "温室气体（CO₂当量，AR6）/现价GDP"
     )
     assert Definition("co2", "energy_process_co2").label() == "能源活动和工业过程CO₂"
-    assert assessed.label(base_year=2015) == "能源活动CO₂／2015年可比价GDP"
+    assert assessed.label(base_year=2015) == "能源活动CO₂/2015年可比价GDP"
 
 
 def test_a_row_overrides_the_plan_default_part_by_part():
@@ -139,7 +139,7 @@ def test_tracking_uses_the_target_definition_and_reports_its_marks():
     assert track.target_value == pytest.approx(0.05 * 0.805)
     assert track.needed_annual_rate == pytest.approx((0.04025 / 0.044) ** 0.5 - 1)
     assert track.fallback == ("derived",)
-    assert track.label_zh == "能源活动CO₂／2020年可比价GDP"
+    assert track.label_zh == "能源活动CO₂/2020年可比价GDP"
 
 
 def test_both_years_on_current_prices_are_compared_and_marked():
