@@ -131,8 +131,16 @@ def ingest(file: Path, kind: str | None, dry_run: bool) -> None:
     "--province", default="340000", show_default=True, help="the province for --scale province"
 )
 @click.option("--if-empty", is_flag=True, help="do nothing if the pool already holds emissions")
-def demo(scale: str, seed: int, province: str, if_empty: bool) -> None:
-    """Fill the data pool with deterministic, plausible demo data (2005-2024)."""
+@click.option(
+    "--dataset",
+    type=click.Choice(["cui2021"]),
+    default=None,
+    help="load a real open dataset instead of the synthetic demo: cui2021 = daily CO2 of the "
+    "31 provinces, 2019-2020 (Cui et al. 2021, CC BY 4.0; docs/periods.md)",
+)
+def demo(scale: str, seed: int, province: str, if_empty: bool, dataset: str | None) -> None:
+    """Fill the data pool with deterministic, plausible demo data (2005-2024), or with a real
+    open dataset (--dataset)."""
     settings = _settings()
     configure_logging(settings.log_level)
     from sqlalchemy.orm import Session
@@ -147,6 +155,15 @@ def demo(scale: str, seed: int, province: str, if_empty: bool) -> None:
         occupied = has_emissions(session)
     if if_empty and occupied:
         click.echo("the data pool already holds emissions; demo not loaded (--if-empty)")
+        return
+    if dataset == "cui2021":
+        from datasource import demo_cui2021
+
+        try:
+            click.echo(demo_cui2021.load(engine).render())
+        except demo_cui2021.DatasetError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(rebuild(engine).render())
         return
     summary = generate(
         engine, scale=scale, seed=seed, province=province, park_point=representative_point
