@@ -5,7 +5,7 @@ datasource.targets.TargetTrack, or anything with the same attributes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +13,38 @@ import plotly.graph_objects as go
 
 from layouts import theme
 from layouts.figures import _axis_unit, _figure, _layout, empty
-from layouts.i18n import pct, t
+from layouts.i18n import pct, pct_as_set, t
 
 HISTORY_YEARS = 12  # years of history before the forecast (the trend panel shows them all)
+# the forecast models' names on screen (datasource.forecast_models.MODELS)
+MODEL_NAMES = {
+    "naive": ("朴素预测", "naive"),
+    "drift": ("漂移", "drift"),
+    "drift_recent": ("近6年漂移", "recent drift"),
+    "drift_damped": ("阻尼漂移", "damped drift"),
+    "ets_pooled": ("阻尼趋势", "damped trend"),
+    "ets_drift": ("阻尼趋势+漂移", "damped trend + drift"),
+    "theta": ("Theta", "Theta"),
+    "ets_local": ("ETS", "ETS"),
+}
+TRACK_TEXT = {
+    "record": (
+        "{model} · 回测误差 h3 {smape}，80% 区间覆盖 {cover}",
+        "{model} · backtest sMAPE h3 {smape}, 80% PI coverage {cover}",
+    ),
+    "short": ("历史太短，无法回测 · 显示朴素预测区间", "too short to backtest · naive band shown"),
+    "naive": (
+        "无模型胜过朴素预测（h{hs}）· 显示朴素预测区间",
+        "no model beat naive (h{hs}) · naive band shown",
+    ),
+    "detail": (
+        "按{group}回测：{series} 个序列，{origins} 个起点（h3）<br>"
+        "h3 误差：所选 {smape} · 朴素 {naive} · 漂移 {drift}<br>{models}",
+        "backtest of {group}: {series} series, {origins} origins (h3)<br>"
+        "h3 sMAPE: chosen {smape} · naive {naive} · drift {drift}<br>{models}",
+    ),
+    "all_levels": ("全部层级", "all levels"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,13 +95,16 @@ def forecast(
     emissions_prev: Sequence[Any] = (),
     intensity_prev: Sequence[Any] = (),
     target: Any = None,
+    records: Mapping[str, Sequence[Any]] | None = None,
     lang: str = "zh",
     scale: float = 1.0,
     uirevision: str | None = None,
 ) -> go.Figure:
     """Emissions (top) and carbon intensity (bottom): history solid; the forecast dashed with
     its 80 % band and a lighter 95 % band; last year's forecast faint and dotted, with this
-    year's actual value marked against it; the intensity target's path dashed in green."""
+    year's actual value marked against it; the intensity target's path dashed in green.
+    ``records`` (metric -> the chosen model per horizon with its backtest record,
+    datasource.forecast.track_record) label each row with its model and track record."""
     if not history:
         return empty(t("no_data", lang), scale=scale)
     first = int(history[-1].period[:4]) - HISTORY_YEARS + 1
@@ -117,6 +149,10 @@ def forecast(
     for i, row in enumerate(rows):
         _draw_row(data, row, lang, scale, legend=i == 0)
     notes = []
+    records = records or {}
+    for metric, y in (("co2e", 1.0), ("intensity", 0.45)):
+        if records.get(metric):
+            notes.append(_track_note(records[metric], y, lang, scale))
     if path:
         _draw_target(data, notes, path, target, lang, scale)
     # two rows sharing one numeric year axis, laid out by hand (make_subplots costs ~14 ms)
@@ -127,7 +163,10 @@ def forecast(
         # the key is HTML in the panel's head (layouts.panels.forecast_key): a Plotly legend
         # cost ~40 ms a redraw on the wall's CPU-only browser
         showlegend=False,
-        margin=dict(t=round(12 * scale)),
+        # room above the top row for its track-record label
+        margin=dict(
+            t=theme.font_px(scale, 0.8) + round(6 * scale) if records else round(12 * scale)
+        ),
         annotations=notes,
         xaxis=dict(tickformat="d", hoverformat="d", nticks=8, anchor="y2"),
         yaxis=dict(
@@ -318,7 +357,8 @@ def _draw_target(
     year, value = path[-1]
     notes.append(
         dict(
-            text=t("target_at", lang, year=year, change=_pct0(target.target_change)),
+            # with the precision it was set at: −19.5 %, not −20 % (issue 15)
+            text=t("target_at", lang, year=year, change=pct_as_set(target.target_change)),
             x=year,
             y=value,
             xref="x",
@@ -332,5 +372,54 @@ def _draw_target(
     )
 
 
-def _pct0(fraction: float) -> str:
-    return pct(fraction, 0)
+def track_text(plan: Sequence[Any], lang: str = "zh") -> tuple[str, str]:
+    """(the one-line label, the hover detail) of a metric's chosen models and backtest record:
+    the h3 model, its sMAPE and 80 % coverage; or that the history is too short to backtest,
+    or that no model beat naive at some of h3-5, and the naive band is shown."""
+    k = 0 if lang == "zh" else 1
+    by = {c.horizon: c for c in plan}
+    h3 = by.get(3)
+    if h3 is None or h3.reason == "short":
+        return TRACK_TEXT["short"][k], ""
+    models = " · ".join(f"h{c.horizon} {MODEL_NAMES.get(c.model, (c.model,) * 2)[k]}" for c in plan)
+    group = TRACK_TEXT["all_levels"][k] if h3.group == "*" else h3.group
+    detail = TRACK_TEXT["detail"][k].format(
+        group=group,
+        series=h3.series,
+        origins=h3.origins,
+        smape=_pct_abs(h3.smape),
+        naive=_pct_abs(h3.naive),
+        drift=_pct_abs(h3.drift),
+        models=models,
+    )
+    unbeaten = [c.horizon for c in plan if c.horizon >= 3 and c.model == "naive"]
+    if unbeaten:
+        hs = f"{unbeaten[0]}–{unbeaten[-1]}" if len(unbeaten) > 1 else str(unbeaten[0])
+        return TRACK_TEXT["naive"][k].format(hs=hs), detail
+    text = TRACK_TEXT["record"][k].format(
+        model=MODEL_NAMES.get(h3.model, (h3.model,) * 2)[k],
+        smape=_pct_abs(h3.smape),
+        cover=_pct_abs(None if h3.cover80 is None else h3.cover80 * 100, 0),
+    )
+    return text, detail
+
+
+def _pct_abs(value: float | None, digits: int = 1) -> str:
+    """A percentage already in percent: 5.8%."""
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
+def _track_note(plan: Sequence[Any], y: float, lang: str, scale: float) -> dict[str, Any]:
+    text, detail = track_text(plan, lang)
+    return dict(
+        text=text,
+        hovertext=detail or None,
+        x=0,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=theme.font_px(scale, 0.8), color=theme.PREVIOUS),
+    )

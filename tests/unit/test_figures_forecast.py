@@ -122,3 +122,62 @@ def test_an_actual_outside_last_years_interval_is_red():
 
 def test_no_history_is_a_calm_empty_state():
     assert figures_outlook.forecast([], [], []).layout.annotations[0].text == "暂无数据"
+
+
+def choice(h, model, reason="backtest", **kw):
+    base = dict(
+        group="*",
+        smape=5.8,
+        naive=7.7,
+        drift=9.4,
+        cover80=0.82,
+        cover95=0.93,
+        scores=600,
+        series=3509,
+        origins=12,
+    )
+    return Row(horizon=h, model=model, reason=reason, **{**base, **kw})
+
+
+PLAN = [choice(1, "ets_drift"), choice(2, "ets_drift")] + [choice(h, "theta") for h in (3, 4, 5)]
+
+
+def test_the_track_record_names_the_model_its_h3_error_and_coverage():
+    text, detail = figures_outlook.track_text(PLAN)
+    assert text == "Theta · 回测误差 h3 5.8%，80% 区间覆盖 82%"
+    assert detail == (
+        "按全部层级回测：3509 个序列，12 个起点（h3）<br>h3 误差：所选 5.8% · 朴素 7.7% · "
+        "漂移 9.4%<br>h1 阻尼趋势+漂移 · h2 阻尼趋势+漂移 · h3 Theta · h4 Theta · h5 Theta"
+    )
+    county = [choice(h, "drift_recent", group="county") for h in range(1, 6)]
+    text, detail = figures_outlook.track_text(county, "en")
+    assert text == "recent drift · backtest sMAPE h3 5.8%, 80% PI coverage 82%"
+    assert detail.startswith("backtest of county: 3509 series, 12 origins (h3)")
+
+
+def test_the_track_record_says_when_naive_is_unbeaten_or_the_pool_too_short():
+    unbeaten = PLAN[:3] + [choice(4, "naive"), choice(5, "naive")]
+    assert figures_outlook.track_text(unbeaten)[0] == "无模型胜过朴素预测（h4–5）· 显示朴素预测区间"
+    short = [choice(h, "naive", reason="short") for h in range(1, 6)]
+    assert figures_outlook.track_text(short, "en") == (
+        "too short to backtest · naive band shown",
+        "",
+    )
+
+
+def test_the_panel_labels_each_row_with_its_track_record_and_the_target_as_set():
+    target = Row(**{**TARGET.__dict__, "target_change": -0.195})
+    fig = figures_outlook.forecast(
+        HISTORY,
+        [fp(2025, 2.6e7)],
+        [fp(2025, 1.25)],
+        target=target,
+        records={"co2e": PLAN, "intensity": [choice(h, "drift") for h in range(1, 6)]},
+    )
+    notes = [(a.text, a.y) for a in fig.layout.annotations]
+    assert notes == [
+        ("Theta · 回测误差 h3 5.8%，80% 区间覆盖 82%", 1.0),
+        ("漂移 · 回测误差 h3 5.8%，80% 区间覆盖 82%", 0.45),
+        ("目标 2025年 −19.5%", pytest.approx(1.5 * 0.82)),
+    ]
+    assert fig.layout.margin.t == theme.font_px(1.0, 0.8) + 6
