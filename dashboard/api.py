@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 REGION_RE = re.compile(r"[0-9A-Za-z]{1,32}")
+YEAR_RE = re.compile(r"(19|20)[0-9]{2}")
 PERIOD_RE = re.compile(periods.PATTERN)  # year, quarter, month or day (docs/periods.md)
 SECTOR_RE = re.compile(r"[1-5](\.[0-9]{1,2}){0,3}")
 FILE_NAME_RE = re.compile(r"[^/\\\x00-\x1f]{1,200}")
@@ -274,9 +275,10 @@ def make_blueprint(
     def plan_targets() -> Response:
         """Dual control: every plan's controlled metrics for a region (datasource.dual_control)."""
         code = _region_code("region") or root
+        year = _pattern("year", YEAR_RE, "a year such as 2026")
         with sessions() as session:
             _region(session, code, "region")
-            plans = dual_control.standing(session, region_code=code)
+            plans = dual_control.standing(session, region_code=code, year=int(year or 0) or None)
         return json_response(dual_control.as_dict(code, plans or []))
 
     @bp.get("/emissions")

@@ -49,6 +49,8 @@ class Settings:
     access_log: str = "-"
     max_requests: int = 2000
     proxy_hops: int = 0
+    session_hours: int = 12
+    trusted_origins: str = ""
 
     def __post_init__(self) -> None:
         if self.refresh_seconds < 1:
@@ -62,6 +64,8 @@ class Settings:
         frame = [w.strip("'\"").lower() for w in self.frame_ancestors.split()]
         if "none" in frame and len(frame) > 1:
             raise ConfigError(f"{PREFIX}FRAME_ANCESTORS: none cannot be combined with origins")
+        if self.session_hours < 1:
+            raise ConfigError(f"{PREFIX}SESSION_HOURS must be at least 1, got {self.session_hours}")
         if self.proxy_hops < 0:
             raise ConfigError(f"{PREFIX}PROXY_HOPS must be 0 (no proxy) or more")
         if self.max_requests < 0:
@@ -76,6 +80,11 @@ class Settings:
     def tokens(self) -> tuple[str, ...]:
         """Admin API tokens (comma-separated); none means HTTP ingest is off."""
         return tuple(t.strip() for t in self.admin_tokens.split(",") if t.strip())
+
+    @property
+    def trusted_origin_list(self) -> tuple[str, ...]:
+        """Origins (scheme://host[:port]) besides the server's own that may send writes."""
+        return tuple(o.strip().rstrip("/") for o in self.trusted_origins.replace(",", " ").split())
 
     @property
     def kiosk_view_list(self) -> tuple[str, ...]:

@@ -538,7 +538,12 @@ def _targets_paths() -> dict[str, Any]:
             "region",
             "region code; default: the root region",
             {"type": "string", "pattern": REGION_PATTERN, "example": "440000"},
-        )
+        ),
+        _param(
+            "year",
+            "the calendar year that decides which plan is running (default: this year)",
+            {"type": "string", "pattern": "^(19|20)[0-9]{2}$", "example": "2026"},
+        ),
     ]
     return {
         "/api/v1/targets": {

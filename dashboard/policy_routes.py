@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callbacks.policy import browser_session_id
 from dashboard import auth
-from dashboard.api_format import attachment
+from dashboard.api_format import ApiError, attachment, json_errors
 from dashboard.config import Settings
 from datasource import policy
 from layouts import figures_policy
@@ -23,6 +23,39 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/policy"
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file itself
+MAX_ID = 2**63 - 1  # a document id past 64 bits is no document (404), not an overflow
+DOC = f"<int(max={MAX_ID}):doc_id>"
+MAX_PAGE = 100  # hits per search page
+MAX_OFFSET = 10_000  # the deepest search page start
+MAX_AUDIT = 1000  # audit entries per request
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within [low, high]; 400 (in the /api/v1 error shape)
+    otherwise."""
+    raw = flask.request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ApiError(400, "bad_parameter", f"{name} must be an integer {low}-{high}", name)
+    return value
+
+
+def _json_body(*, required: bool = True) -> dict:
+    """The request's JSON object. A body that is not sent as application/json is refused
+    (415): a cross-site form can post text/plain without a preflight, never JSON."""
+    if not required and not flask.request.content_length and not flask.request.data:
+        return {}
+    if not flask.request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_json", "the body must be a JSON object")
+    return body
 
 
 def _date(value: str | None) -> date | None:
@@ -40,8 +73,9 @@ def _error(exc: policy.PolicyError) -> tuple[flask.Response, int]:
 
 def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: Settings) -> None:
     """Add the policy endpoints and the signed-session configuration to ``server``."""
-    auth.configure(server, settings)
+    auth.configure(server, settings, sessions)
     bp = flask.Blueprint("policy_api", __name__, url_prefix=PREFIX)
+    json_errors(bp)  # the /api/v1 handling: HTTP errors as JSON, database down 503, else 500
     admin = auth.admin_required(sessions)
     max_bytes = settings.max_upload_mb * 1024 * 1024
 
@@ -66,8 +100,8 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
                 region_code=a.get("region") or None,
                 date_from=_date(a.get("from")),
                 date_to=_date(a.get("to")),
-                limit=a.get("limit", 20, type=int),
-                offset=a.get("offset", 0, type=int),
+                limit=_int_arg("limit", 20, 1, MAX_PAGE),
+                offset=_int_arg("offset", 0, 0, MAX_OFFSET),
             )
         return {
             "total": page.total,
@@ -75,17 +109,23 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             "hits": [h.as_json() for h in page.hits],
         }
 
-    @bp.get("/documents/<int:doc_id>")
+    @bp.get(f"/documents/{DOC}")
     def document(doc_id: int):  # type: ignore[no-untyped-def]
-        """Read a document: counts a view for this browser session (see policy.count_view)."""
+        """Read a document: counts a view for this visitor (see policy.count_view). Who last
+        changed it (``updated_by``, a login name) only for administrators."""
+        cookieless = not flask.session.get("sid")
+        address = (flask.request.remote_addr or "?") if cookieless else None
         with sessions() as session, session.begin():
             doc = policy.get_document(session, doc_id)
             if doc is None:
                 return {"error": "not found"}, 404
-            counted = policy.count_view(session, doc_id, browser_session_id())
-        return {**doc.as_json(), "counted": counted}
+            counted = policy.count_view(session, doc_id, browser_session_id(), address=address)
+        payload = doc.as_json()
+        if auth.role_of(sessions) != "admin":
+            payload.pop("updated_by", None)
+        return {**payload, "counted": counted}
 
-    @bp.get("/documents/<int:doc_id>/pdf")
+    @bp.get(f"/documents/{DOC}/pdf")
     def pdf(doc_id: int):  # type: ignore[no-untyped-def]
         with sessions() as session:
             found = policy.get_pdf(session, doc_id)
@@ -158,7 +198,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
 
     @bp.post("/logout")
     def logout():  # type: ignore[no-untyped-def]
-        auth.logout()
+        auth.logout(sessions)  # the user's session epoch moves on: every copy of the cookie ends
         return {"ok": True}
 
     @bp.get("/me")
@@ -172,29 +212,25 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
     def create():  # type: ignore[no-untyped-def]
         try:
             with sessions() as session, session.begin():
-                doc_id = policy.create_document(
-                    session, flask.request.get_json(force=True), actor=actor()
-                )
+                doc_id = policy.create_document(session, _json_body(), actor=actor())
         except policy.PolicyError as exc:
             return _error(exc)
         return {"id": doc_id}, 201
 
-    @bp.route("/documents/<int:doc_id>", methods=["PATCH", "PUT"])
+    @bp.route(f"/documents/{DOC}", methods=["PATCH", "PUT"])
     @admin
     def edit(doc_id: int):  # type: ignore[no-untyped-def]
         try:
             with sessions() as session, session.begin():
-                diff = policy.update_document(
-                    session, doc_id, flask.request.get_json(force=True), actor=actor()
-                )
+                diff = policy.update_document(session, doc_id, _json_body(), actor=actor())
         except policy.PolicyError as exc:
             return _error(exc)
         return {"id": doc_id, "changed": sorted(diff)}
 
-    @bp.post("/documents/<int:doc_id>/hide")
+    @bp.post(f"/documents/{DOC}/hide")
     @admin
     def hide(doc_id: int):  # type: ignore[no-untyped-def]
-        hidden = bool((flask.request.get_json(silent=True) or {}).get("hidden", True))
+        hidden = bool(_json_body(required=False).get("hidden", True))
         try:
             with sessions() as session, session.begin():
                 policy.set_hidden(session, doc_id, hidden, actor=actor())
@@ -202,7 +238,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id, "hidden": hidden}
 
-    @bp.delete("/documents/<int:doc_id>")
+    @bp.delete(f"/documents/{DOC}")
     @admin
     def remove(doc_id: int):  # type: ignore[no-untyped-def]
         try:
@@ -212,7 +248,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id, "deleted": True}
 
-    @bp.post("/documents/<int:doc_id>/pdf")
+    @bp.post(f"/documents/{DOC}/pdf")
     @admin
     def upload(doc_id: int):  # type: ignore[no-untyped-def]
         limit_body()
@@ -261,9 +297,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
     @admin
     def audit():  # type: ignore[no-untyped-def]
         with sessions() as session:
-            entries = policy.audit_entries(
-                session, limit=flask.request.args.get("limit", 100, type=int)
-            )
+            entries = policy.audit_entries(session, limit=_int_arg("limit", 100, 1, MAX_AUDIT))
         return {
             "entries": [
                 {

@@ -138,6 +138,7 @@ def install(app: Dash, settings: Settings, *, sessions: sessionmaker[Session]) -
             response.headers.setdefault(key, value)
         return response
 
+    trusted = frozenset(_origin_key(o) for o in settings.trusted_origin_list)
     # a file dropped on a dcc.Upload reaches its callback base64-encoded, 4/3 of its size
     callback_limit = (settings.max_upload_mb * 1024 * 1024 * 4) // 3 + FORM_SLACK
 
@@ -148,7 +149,9 @@ def install(app: Dash, settings: Settings, *, sessions: sessionmaker[Session]) -
             flask.request.max_content_length = callback_limit
         if path.startswith("/_") and not path.startswith(DASH_PATHS):
             return flask.jsonify(error="not found"), 404
-        if flask.request.method in UNSAFE_METHODS and not _same_origin():
+        if path.startswith("/_dash-component-suites/") and not _plain_path(path):
+            return flask.jsonify(error="not found"), 404
+        if flask.request.method in UNSAFE_METHODS and not _same_origin(trusted):
             log.warning("cross-origin %s %s refused", flask.request.method, path)
             return flask.jsonify(error="cross-origin request refused"), 403
         if settings.view_login and not _viewing_allowed(sessions):
@@ -158,13 +161,41 @@ def install(app: Dash, settings: Settings, *, sessions: sessionmaker[Session]) -
     _register_login(server, settings, sessions)
 
 
-def _same_origin() -> bool:
+def _same_origin(trusted: frozenset[tuple[str, str, int]] = frozenset()) -> bool:
     """A browser names the page's origin on every cross-origin write (and most same-origin
-    ones); without the header (curl, machine ingest with a token) there is nothing to compare."""
+    ones); without the header (curl, machine ingest with a token) there is nothing to compare.
+    The origin must be this server's own (scheme, host and port, as the request reached it,
+    behind CARBONWALL_PROXY_HOPS proxies as the client used it) or one of
+    CARBONWALL_TRUSTED_ORIGINS: a page on the same host at another port or scheme is another
+    origin."""
     origin = flask.request.headers.get("Origin")
     if origin is None or origin == "null":
         return origin is None
-    return (urlparse(origin).hostname or "") == (flask.request.host.partition(":")[0] or "")
+    try:
+        key = _origin_key(origin)
+        own = _origin_key(flask.request.host_url)
+    except ValueError:
+        return False
+    return key == own or key in trusted
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_key(origin: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an origin or URL, the default port filled in; ValueError for
+    one without a scheme or host."""
+    parts = urlparse(origin.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        raise ValueError(f"not an http(s) origin: {origin!r}")
+    return scheme, host, parts.port or DEFAULT_PORTS[scheme]
+
+
+def _plain_path(path: str) -> bool:
+    """No '..' segment, backslash or NUL: Dash's component-suite route answers 500, not 404,
+    to a path that climbs out of its package."""
+    return "\\" not in path and "\x00" not in path and ".." not in path.split("/")
 
 
 def _viewing_allowed(sessions: sessionmaker[Session]) -> bool:
@@ -258,5 +289,6 @@ def _register_login(server: flask.Flask, settings: Settings, sessions) -> None: 
 
     @server.post(LOGOUT_PATH)
     def logout_submit():  # type: ignore[no-untyped-def]
+        auth.logout(sessions)  # ends the session on the server, not only in this cookie
         flask.session.clear()
         return flask.redirect(LOGIN_PATH, code=303)

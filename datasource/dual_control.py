@@ -272,11 +272,12 @@ def _unit(metric: str) -> tuple[str, float]:
 
 
 def plan_result(state: str, controls: Sequence[Control], target_period: str) -> str | None:
-    """A closed plan: achieved when every targeted metric met its target in the target year,
-    not_achieved when one missed it, pending while a target year's figure is not in the pool."""
+    """A closed plan: achieved when every targeted metric with data met its target in the
+    target year, not_achieved when one missed it, pending while a target year's figure is not
+    in the pool. A control with no data at all (no_base_data) is left out."""
     if state != "closed":
         return None
-    targeted = [c for c in controls if c.kind is not None]
+    targeted = [c for c in controls if c.kind is not None and c.status != "no_base_data"]
     if not targeted:
         return None
     if any(c.current_period != target_period for c in targeted):

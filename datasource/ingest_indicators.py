@@ -223,6 +223,8 @@ def validate_targets(t: Table, ctx: Context, probs: Problems) -> Staged:
             "source": source,
         }
     )
+    for col in ("unit", "cap_kind", "numerator", "gdp_basis", "gwp_set", "source"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)  # NULL, not NaN
     compare = tuple(c for c in frame.columns if c not in ("region_code", "plan", "metric"))
     return Staged(
         "target",

@@ -1,5 +1,5 @@
-"""Readings and what is counted from them: the view counter (once per browser session per
-document per 30 minutes), the statistics screen (views by month or year, the most-read
+"""Readings and what is counted from them: the view counter (once per visitor per document
+per day), the statistics screen (views by month or year, the most-read
 documents, the most active agencies) and the policies in force for a region, which the wall
 and the region page mark on their trend charts.
 """
@@ -21,7 +21,10 @@ from datasource.models_policy import PolicyDocument, PolicyView, PolicyViewGuard
 from datasource.policy_common import PolicyError
 
 NATIONAL_CODE = "100000"
-VIEW_WINDOW = timedelta(minutes=30)
+VIEW_WINDOW = timedelta(days=1)
+# a request without a reading-session cookie (a first visit, or a client that keeps none) is
+# also counted against its address: at most this many such views per address, document and day
+NEW_VISITORS_PER_ADDRESS = 10
 TABS = {"policy": ("政策法规",), "news": ("低碳资讯",)}  # the statistics screen's two tabs
 D = PolicyDocument
 
@@ -45,13 +48,21 @@ def _insert_ignore(session: Session, model: type, values: Mapping[str, object]) 
 
 
 def count_view(
-    session: Session, document_id: int, session_id: str, *, now: datetime | None = None
+    session: Session,
+    document_id: int,
+    session_id: str,
+    *,
+    now: datetime | None = None,
+    address: str | None = None,
 ) -> bool:
-    """Count a reading of a document: once per browser session per document per 30 minutes.
+    """Count a reading of a document: once per visitor per document per day (VIEW_WINDOW).
 
-    The guard row is claimed with one conditional UPDATE (or an INSERT that ignores a
-    conflict), so two workers serving the same session cannot both count. Returns whether
-    this reading was counted. Hidden or missing documents are never counted.
+    A visitor is a browser session. ``address`` is given for a request that brought no
+    session cookie: then the view also needs one of NEW_VISITORS_PER_ADDRESS slots of that
+    address for the day, so a client that drops its cookie cannot push a document up the
+    most-read list. Each guard row is claimed with one conditional UPDATE (or an INSERT that
+    ignores a conflict), so two workers serving the same session cannot both count. Returns
+    whether this reading was counted. Hidden or missing documents are never counted.
     """
     now = now or common.utcnow()
     if (
@@ -59,7 +70,23 @@ def count_view(
         or session.scalar(select(D.id).where(D.id == document_id, D.hidden.is_(False))) is None
     ):
         return False
-    digest = hashlib.sha256(session_id.encode()).hexdigest()
+    if address is not None and not any(
+        _claim(session, document_id, f"address|{address}|{slot}", now)
+        for slot in range(NEW_VISITORS_PER_ADDRESS)
+    ):
+        return False
+    if not _claim(session, document_id, session_id, now):
+        return False
+    session.add(PolicyView(document_id=document_id, viewed_at=now, month=common.month_of(now)))
+    # guards older than the window decide nothing any more
+    G = PolicyViewGuard
+    session.execute(delete(G).where(G.counted_at < now - VIEW_WINDOW))
+    return True
+
+
+def _claim(session: Session, document_id: int, visitor: str, now: datetime) -> bool:
+    """Take the visitor's guard of a document for the window; False if it is taken."""
+    digest = hashlib.sha256(visitor.encode()).hexdigest()
     G = PolicyViewGuard
     claimed = session.execute(
         update(G)
@@ -70,14 +97,9 @@ def count_view(
         )
         .values(counted_at=now)
     ).rowcount
-    if not claimed and not _insert_ignore(
+    return bool(claimed) or _insert_ignore(
         session, G, {"document_id": document_id, "session_hash": digest, "counted_at": now}
-    ):
-        return False
-    session.add(PolicyView(document_id=document_id, viewed_at=now, month=common.month_of(now)))
-    # guards older than the window decide nothing any more
-    session.execute(delete(G).where(G.counted_at < now - timedelta(days=1)))
-    return True
+    )
 
 
 # --------------------------------------------------------------------------- statistics

@@ -25,6 +25,7 @@ class UserRow:
     password_hash: str
     role: str
     disabled: bool
+    session_epoch: int = 0
 
 
 def add_user(session: Session, username: str, password_hash: str, role: str) -> int:
@@ -46,13 +47,33 @@ def add_user(session: Session, username: str, password_hash: str, role: str) -> 
 
 def get_user(session: Session, username: str) -> UserRow | None:
     u = session.scalar(select(AppUser).where(AppUser.username == username))
-    return None if u is None else UserRow(u.id, u.username, u.password_hash, u.role, u.disabled)
+    if u is None:
+        return None
+    return UserRow(u.id, u.username, u.password_hash, u.role, u.disabled, u.session_epoch or 0)
 
 
 def active_role(session: Session, username: str) -> str | None:
     """The user's role (admin / viewer), or None for an unknown or disabled user."""
     user = get_user(session, username)
     return None if user is None or user.disabled else user.role
+
+
+def session_role(session: Session, username: str, epoch: object) -> str | None:
+    """The role of a session's user if the session was issued under the user's current epoch
+    (a logout moves it on), else None; None also for an unknown or disabled user."""
+    user = get_user(session, username)
+    if user is None or user.disabled or epoch != user.session_epoch:
+        return None
+    return user.role
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """Void every session cookie of the user issued so far (logout)."""
+    session.execute(
+        update(AppUser)
+        .where(AppUser.username == username)
+        .values(session_epoch=AppUser.session_epoch + 1)
+    )
 
 
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
@@ -65,6 +86,20 @@ def recent_failures(session: Session, key: str, *, since: datetime) -> int:
     return (
         session.scalar(
             select(func.count()).where(and_(LoginFailure.key == key, LoginFailure.at >= since))
+        )
+        or 0
+    )
+
+
+def recent_failures_like(session: Session, prefix: str, *, since: datetime) -> int:
+    """Failed logins since ``since`` whose key starts with ``prefix`` (one address, every
+    user name: password spraying)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (
+        session.scalar(
+            select(func.count()).where(
+                and_(LoginFailure.key.like(escaped + "%", escape="\\"), LoginFailure.at >= since)
+            )
         )
         or 0
     )

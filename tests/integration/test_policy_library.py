@@ -315,17 +315,34 @@ def test_documents_and_hits_as_json():
 T0 = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
 
-def test_a_session_counts_once_per_document_per_30_minutes(sessions, ids):
+def test_a_session_counts_once_per_document_per_day(sessions, ids):
+    # issue 17: once per visitor per document per day (it was per 30 minutes)
     doc = ids[0]
-    steps = [("a", 0), ("a", 10), ("a", 29), ("a", 30), ("b", 31), ("a", 45), ("a", 61)]
+    day = 24 * 60
+    steps = [("a", 0), ("a", 10), ("a", 30), ("b", 31), ("a", 61), ("a", day - 1), ("a", day)]
     counted = []
     for sid, minutes in steps:
         with sessions() as s, s.begin():
             counted.append(policy.count_view(s, doc, sid, now=T0 + timedelta(minutes=minutes)))
-    assert counted == [True, False, False, True, True, False, True]
+    assert counted == [True, False, False, True, False, False, True]
     with sessions() as s, s.begin():
         assert policy.count_view(s, ids[1], "a", now=T0 + timedelta(minutes=61)) is True
-        assert policy.get_document(s, doc).views == 4
+        assert policy.get_document(s, doc).views == 3
+
+
+def test_requests_without_a_session_count_at_most_10_per_address_per_day(sessions, ids):
+    doc = ids[0]
+    counted = []
+    for i in range(12):  # a client that never keeps its cookie: a new session id each time
+        with sessions() as s, s.begin():
+            counted.append(policy.count_view(s, doc, f"new-{i}", now=T0, address="10.0.0.9"))
+    assert counted == [True] * 10 + [False] * 2
+    with sessions() as s, s.begin():
+        assert policy.count_view(s, doc, "new-x", now=T0, address="10.0.0.7") is True
+        assert policy.count_view(s, doc, "kept", now=T0) is True  # a cookie it brought
+        later = T0 + timedelta(days=1)
+        assert policy.count_view(s, doc, "new-y", now=later, address="10.0.0.9") is True
+        assert policy.get_document(s, doc).views == 13
 
 
 def test_hidden_or_missing_documents_are_not_counted(sessions, ids):
