@@ -8,10 +8,12 @@ import json
 
 import pytest
 from pools import emission, mark_changed
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datasource import queries
-from datasource.models import Indicator, Region, StatRegion
+from datasource.ingest import ingest_bytes
+from datasource.models import Emission, Indicator, Region, StatRegion
 from datasource.rollup import rebuild
 
 REGIONS = [
@@ -207,3 +209,40 @@ def test_rankings_compare_year_to_date_with_the_same_months(pool, sessions):
     assert by_code["340000"].co2e_change == pytest.approx(187 / 165 - 1)
     assert by_code["320000"].co2e_change == pytest.approx(210 / 180 - 1)
     assert by_code["310000"].co2e is None and by_code["310000"].co2e_change is None
+
+
+def test_ingest_accepts_days_and_quarters_and_stores_their_grain(engine):
+    with Session(engine) as s, s.begin():
+        s.add(
+            Region(
+                code="340000", parent_code=None, level="province", name_zh="安徽省", name_en="Anhui"
+            )
+        )
+    data = (
+        "region_code,period,sector_code,gas,value,unit\n"
+        "340000,2024/7/15,1.1.1.1,CO2,1.5,万吨\n"
+        "340000,2024年7月16日,1.1.1.1,CO2,2,万吨\n"
+        "340000,2024Q3,1.1.4,CO2,3,万吨\n"
+        "340000,2024-07,1.1.5,CO2,4,万吨\n"
+        "340000,2024,1.1.6,CO2,5,万吨\n"
+    ).encode()
+    report = ingest_bytes(engine, data, "grains.csv", kind="emissions")
+    assert report.ok, report.render()
+    with Session(engine) as s:
+        stored = s.execute(
+            select(Emission.period, Emission.period_kind, Emission.value).order_by(Emission.period)
+        ).all()
+    assert [tuple(r) for r in stored] == [
+        ("2024", "Y", 50_000.0),
+        ("2024-07", "M", 40_000.0),
+        ("2024-07-15", "D", 15_000.0),
+        ("2024-07-16", "D", 20_000.0),
+        ("2024-Q3", "Q", 30_000.0),
+    ]
+    bad = ingest_bytes(
+        engine,
+        b"region_code,period,sector_code,gas,value,unit\n340000,2023-02-29,1.1.1.1,CO2,1,t\n",
+        "bad.csv",
+        kind="emissions",
+    )
+    assert not bad.ok and bad.problems[0].column == "period"
