@@ -56,7 +56,19 @@ def register_pickers(
 
 def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSettings) -> None:
     """Every analysis page's callbacks (ids are per page, so they never collide)."""
-    from callbacks import analysis_gases, analysis_inventory, analysis_regions, analysis_sectors
+    from callbacks import (
+        analysis_forecasts,
+        analysis_gases,
+        analysis_inventory,
+        analysis_regions,
+        analysis_sectors,
+    )
 
-    for module in (analysis_regions, analysis_sectors, analysis_gases, analysis_inventory):
+    for module in (
+        analysis_regions,
+        analysis_sectors,
+        analysis_gases,
+        analysis_inventory,
+        analysis_forecasts,
+    ):
         module.register(app, sessions=sessions, settings=settings)

@@ -82,6 +82,7 @@ from datasource.forecast_store import (
     needs_compute,
     stored,
     stored_origins,
+    stored_scores,
 )
 from datasource.models_forecast import ForecastChoice, ForecastModel
 
@@ -123,6 +124,8 @@ __all__ = [
     "predict",
     "stored",
     "stored_origins",
+    "stored_scores",
+    "latest_choices",
     "theta_predict",
     "track_record",
 ]
@@ -344,6 +347,17 @@ def _choice(r: ForecastChoice) -> Choice:
         r.n_series,
         r.n_origins,
     )
+
+
+def latest_choices(session: Session, *, metric: str) -> list[tuple[str, str, list[Choice]]]:
+    """(level, the level whose backtest decided, the plan per horizon) of every level as of
+    the newest stored origin: the analysis page's summary."""
+    check_metric(metric)
+    plans: dict[str, list[Choice]] = {}
+    for r in store.latest_choice_rows(session, metric=metric):
+        plans.setdefault(r.level, []).append(_choice(r))
+    order = sorted(plans, key=lambda lv: (lv == ALL, lv))
+    return [(lv, plans[lv][2].group, plans[lv]) for lv in order]
 
 
 def track_record(session: Session, *, region_code: str, metric: str, origin: int) -> list[Choice]:

@@ -211,6 +211,22 @@ def stored_choices(
     )
 
 
+def latest_choice_rows(session: Session, *, metric: str) -> list[ForecastChoice]:
+    """Every level's choice rows as of the newest stored origin of ``metric``."""
+    origin = session.scalar(
+        select(func.max(ForecastChoice.origin)).where(ForecastChoice.metric == metric)
+    )
+    if origin is None:
+        return []
+    return list(
+        session.scalars(
+            select(ForecastChoice)
+            .where(ForecastChoice.metric == metric, ForecastChoice.origin == origin)
+            .order_by(ForecastChoice.level, ForecastChoice.horizon)
+        ).all()
+    )
+
+
 def stored_scores(session: Session, *, metric: str | None = None) -> list[ForecastScore]:
     """The stored backtest table (as of the latest origin), by metric, level, model, horizon."""
     stmt = select(ForecastScore).order_by(

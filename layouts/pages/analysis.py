@@ -38,6 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_policy": ("双碳政策库", "Policy library"),
     "nav_policy_stats": ("政策统计", "Policy statistics"),
     "nav_data": ("数据资源池", "Data pool"),
+    "nav_forecasts": ("预测回测", "Forecast backtest"),
     "lang_switch": ("English", "中文"),
     "crumb_analysis": ("碳排放综合分析", "Emissions analysis"),
     "crumb_data": ("数据管理", "Data"),
@@ -206,6 +207,7 @@ NAV = (
     ("/analysis/sectors", "nav_sectors"),
     ("/analysis/gases", "nav_gases"),
     ("/inventory", "nav_inventory"),
+    ("/analysis/forecasts", "nav_forecasts"),
     ("/parks", "nav_parks"),
     ("/policy", "nav_policy"),
     ("/policy/stats", "nav_policy_stats"),
@@ -393,11 +395,12 @@ def col(child: Any, flex: int = 1) -> html.Div:
 
 def pages() -> dict[str, Callable[..., Any]]:
     """Path -> build(settings, params, lang) of every analysis page (for the lead's router)."""
-    from layouts.pages import gases, inventory, regions, sectors
+    from layouts.pages import forecasts, gases, inventory, regions, sectors
 
     return {
         "/analysis/regions": regions.build,
         "/analysis/sectors": sectors.build,
         "/analysis/gases": gases.build,
         "/inventory": inventory.build,
+        "/analysis/forecasts": forecasts.build,
     }

@@ -341,3 +341,29 @@ def test_an_origin_forecast_reads_no_data_after_the_origin(pool, metric):
     with Session(pool) as s:  # while the newest forecast did move
         newest = forecast.stored(s, region_code="340102", metric=metric)
     assert newest[0].origin == 2024
+
+
+def test_the_stored_backtest_table_and_every_levels_latest_choice(pool):
+    with Session(pool) as s:
+        rows = forecast.stored_scores(s, metric="co2")
+        plans = forecast.latest_choices(s, metric="co2")
+    # levels with a scored series (country, province, city, county) and * ; 7 models; h1-5
+    assert sorted({r.level for r in rows}) == ["*", "city", "country", "county", "province"]
+    assert len(rows) == 5 * 7 * 5
+    chosen = sorted((r.model, r.horizon) for r in rows if r.level == "*" and r.chosen)
+    assert chosen == [
+        ("drift", 2),
+        ("ets_pooled", 1),
+        ("ets_pooled", 3),
+        ("ets_pooled", 4),
+        ("ets_pooled", 5),
+    ]
+    assert not any(r.chosen for r in rows if r.level != "*")  # each level borrowed *'s choice
+    assert [(lv, group) for lv, group, _ in plans] == [
+        ("city", "*"),
+        ("country", "*"),
+        ("county", "*"),
+        ("province", "*"),
+        ("*", "*"),
+    ]
+    assert [c.model for c in plans[-1][2]] == ["ets_pooled", "drift"] + ["ets_pooled"] * 3
