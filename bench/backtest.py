@@ -1,42 +1,60 @@
-"""The forecast backtest and the background forecast time, on the pool you point it at.
+"""The forecast selection's backtest and its time, on a pool and on a real annual series.
 
-Usage: python bench/backtest.py [DATABASE_URL] [--local-sample N]
-(default: the embedded instance pool, filled by `carbonwall init-db && carbonwall demo`).
+Usage: python bench/backtest.py [DATABASE_URL] [--csv FILE ...] [--research] [--local-sample N]
+(default pool: the embedded instance, filled by `carbonwall init-db && carbonwall demo`;
+--csv: a year,value file such as bench/data/owid_china_co2.csv, run as one country's CO2).
 
-Prints the rolling-origin backtest table (sMAPE and 80 % / 95 % interval coverage per metric,
-model and horizon; docs/user-guide.md "Forecasts and targets"), then one forced ``compute_all`` (the
-scheduler's background job) with its time, and the read time of one region's stored forecast
-and of an on-demand past origin.
+Prints, for the pool: the selection backtest table (per metric, level and model, sMAPE and
+80 % interval coverage at horizons 1-5, the chosen cells starred, then what was chosen per
+level; the same table as `carbonwall backtest`), the time of the whole selection, one forced
+``compute_all`` (the scheduler's background job: selection, fits, forecasts, write) with its
+time, and the read time of one region's stored forecast and of an on-demand past origin.
+For each --csv file the same selection table. --research adds the wider backtest
+(``forecast.backtest_models``: raw and calibrated intervals, statsmodels' per-series ETS on a
+sample). See docs/forecasts.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import time
+from pathlib import Path
 
+import numpy as np
 from sqlalchemy.orm import Session
 
-from datasource import forecast, queries, targets
+from datasource import forecast, queries
 from datasource.engine import make_engine
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", nargs="?", default="sqlite:///instance/carbon.sqlite")
-    parser.add_argument("--local-sample", type=int, default=100)
-    parser.add_argument("--skip-backtest", action="store_true")
-    args = parser.parse_args()
-    engine = make_engine(args.url)
-    if not args.skip_backtest:
-        print(forecast.backtest(engine, local_sample=args.local_sample).render())
-        print()
-    report = forecast.compute_all(engine, force=True)
+def series_panel(path: Path) -> forecast.Panel:
+    """A one-country panel from a year,value CSV ('#' lines are comments); values in million
+    tonnes become tonnes; the other metrics are empty."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    rows = [(int(r[0]), float(r[1]) * 1e6) for r in list(csv.reader(lines))[1:] if r[1]]
+    years = np.arange(rows[0][0], rows[-1][0] + 1)
+    values = {m: np.full((1, len(years)), np.nan) for m in forecast.METRICS}
+    for year, value in rows:
+        values["co2"][0, year - years[0]] = value
+    return forecast.Panel([path.stem], years, values, ["country"])
+
+
+def bench_pool(url: str, research: bool, local_sample: int) -> None:
+    engine = make_engine(url)
+    report = forecast.backtest(engine)
     print(report.render())
+    print(f"\nwhole selection (read the pool, backtest every candidate): {report.seconds:.1f} s")
+    if research:
+        print()
+        print(forecast.backtest_models(engine, local_sample=local_sample).render())
+    print()
+    print(forecast.compute_all(engine, force=True).render())
     with Session(engine) as session:
         latest = queries.latest_period(session)
         codes = [r.code for r in queries.regions(session, level="province")][:20]
-    reads, past, tracks = [], [], []
+    reads, past = [], []
     for code in codes:
         with Session(engine) as session:
             t0 = time.perf_counter()
@@ -47,18 +65,25 @@ def main() -> None:
                 session, region_code=code, metric="co2e", origin=int(latest) - 5
             )
             past.append((time.perf_counter() - t0) * 1000)
-    with Session(engine) as session:
-        counties = [r.code for r in queries.regions(session, level="county")]
-        t0 = time.perf_counter()
-        tracked = targets.progress_many(session, region_codes=counties)
-        tracks.append((time.perf_counter() - t0) * 1000)
     print(f"stored forecast read:        median {statistics.median(reads):6.1f} ms")
     print(f"on-demand origin {int(latest) - 5}:     median {statistics.median(past):6.1f} ms")
-    print(f"target status of {len(tracked)} counties: {tracks[0]:6.0f} ms")
-    counts: dict[str, int] = {}
-    for t in tracked.values():
-        counts[t.status] = counts.get(t.status, 0) + 1
-    print("  " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url", nargs="?", default="sqlite:///instance/carbon.sqlite")
+    parser.add_argument("--csv", type=Path, action="append", default=[])
+    parser.add_argument("--no-pool", action="store_true", help="only the --csv series")
+    parser.add_argument("--research", action="store_true")
+    parser.add_argument("--local-sample", type=int, default=100)
+    args = parser.parse_args()
+    if not args.no_pool:
+        bench_pool(args.url, args.research, args.local_sample)
+    for path in args.csv:
+        panel = series_panel(path)
+        report = forecast.selection_report(panel)
+        print(f"\n{path.name}: {int(panel.years[0])}-{int(panel.years[-1])}, one series")
+        print(report.render())
 
 
 if __name__ == "__main__":

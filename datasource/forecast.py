@@ -126,6 +126,7 @@ __all__ = [
     "stored_origins",
     "stored_scores",
     "latest_choices",
+    "selection_report",
     "theta_predict",
     "track_record",
 ]
