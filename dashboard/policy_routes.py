@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 PREFIX = "/api/policy"
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file itself
 MAX_ID = 2**63 - 1  # a document id past 64 bits is no document (404), not an overflow
-DOC = f"<int(max={MAX_ID}):doc_id>"
 MAX_PAGE = 100  # hits per search page
 MAX_OFFSET = 10_000  # the deepest search page start
 MAX_AUDIT = 1000  # audit entries per request
@@ -76,6 +75,12 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
     auth.configure(server, settings, sessions)
     bp = flask.Blueprint("policy_api", __name__, url_prefix=PREFIX)
     json_errors(bp)  # the /api/v1 handling: HTTP errors as JSON, database down 503, else 500
+
+    @bp.url_value_preprocessor
+    def _id_in_range(_endpoint: str | None, values: dict | None) -> None:
+        if values and values.get("doc_id", 0) > MAX_ID:
+            raise ApiError(404, "not_found", "no such document", "doc_id")
+
     admin = auth.admin_required(sessions)
     max_bytes = settings.max_upload_mb * 1024 * 1024
 
@@ -109,7 +114,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             "hits": [h.as_json() for h in page.hits],
         }
 
-    @bp.get(f"/documents/{DOC}")
+    @bp.get("/documents/<int:doc_id>")
     def document(doc_id: int):  # type: ignore[no-untyped-def]
         """Read a document: counts a view for this visitor (see policy.count_view). Who last
         changed it (``updated_by``, a login name) only for administrators."""
@@ -125,7 +130,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             payload.pop("updated_by", None)
         return {**payload, "counted": counted}
 
-    @bp.get(f"/documents/{DOC}/pdf")
+    @bp.get("/documents/<int:doc_id>/pdf")
     def pdf(doc_id: int):  # type: ignore[no-untyped-def]
         with sessions() as session:
             found = policy.get_pdf(session, doc_id)
@@ -217,7 +222,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id}, 201
 
-    @bp.route(f"/documents/{DOC}", methods=["PATCH", "PUT"])
+    @bp.route("/documents/<int:doc_id>", methods=["PATCH", "PUT"])
     @admin
     def edit(doc_id: int):  # type: ignore[no-untyped-def]
         try:
@@ -227,7 +232,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id, "changed": sorted(diff)}
 
-    @bp.post(f"/documents/{DOC}/hide")
+    @bp.post("/documents/<int:doc_id>/hide")
     @admin
     def hide(doc_id: int):  # type: ignore[no-untyped-def]
         hidden = bool(_json_body(required=False).get("hidden", True))
@@ -238,7 +243,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id, "hidden": hidden}
 
-    @bp.delete(f"/documents/{DOC}")
+    @bp.delete("/documents/<int:doc_id>")
     @admin
     def remove(doc_id: int):  # type: ignore[no-untyped-def]
         try:
@@ -248,7 +253,7 @@ def register(server: flask.Flask, *, sessions: sessionmaker[Session], settings: 
             return _error(exc)
         return {"id": doc_id, "deleted": True}
 
-    @bp.post(f"/documents/{DOC}/pdf")
+    @bp.post("/documents/<int:doc_id>/pdf")
     @admin
     def upload(doc_id: int):  # type: ignore[no-untyped-def]
         limit_body()
