@@ -213,9 +213,20 @@ def backtest() -> None:
 @cli.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "viewer"]), default="admin", show_default=True)
-@click.password_option()
-def create_user(username: str, role: str, password: str) -> None:
-    """Create a login for the administration pages (passwords are hashed with argon2)."""
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="read the password from the first line of standard input (for scripts)",
+)
+def create_user(username: str, role: str, password_stdin: bool) -> None:
+    """Create a login for the administration pages (passwords are hashed with argon2).
+
+    The password is asked for (twice, not echoed) or, with --password-stdin, read from
+    standard input: never an argument, which `ps` and the shell history would show."""
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = _settings()
     configure_logging(settings.log_level)
     from dashboard.auth import create_user as make_user

@@ -49,12 +49,29 @@ def run(settings: Settings, *, workers: int | None, host: str | None, port: int 
         freeze_heap()
         app.run(host=host, port=port, **NO_DEV_TOOLS)
         return
+    strong_secret(settings)
     settings = shared_secret(settings, workers)
     log.info("serving on http://%s:%d with gunicorn, %d workers", host, port, workers)
     options = gunicorn_options(workers=workers, host=host, port=port, settings=settings)
     if settings.run_scheduler:
         options.update(scheduler_hooks(settings))
     WallServer(settings, options).run()
+
+
+MIN_SECRET_BYTES = 32
+
+
+def strong_secret(settings: Settings) -> None:
+    """Production (gunicorn) refuses a guessable session key: one shorter than 32 bytes.
+    Empty is allowed (a random 32-byte key per start, see shared_secret); Dash's own
+    single-user server (workers 0, for development) takes any key."""
+    size = len(settings.secret_key.encode("utf-8"))
+    if 0 < size < MIN_SECRET_BYTES:
+        raise click.ClickException(
+            f"{PREFIX}SECRET_KEY has {size} bytes: anyone who guesses it can sign a session "
+            f"cookie as any user. Use at least {MIN_SECRET_BYTES} random bytes, e.g. "
+            f"{PREFIX}SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
 
 
 def shared_secret(settings: Settings, workers: int) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,7 +20,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         # a writer waits for the rollup's write lock (a national rebuild takes ~20-40 s) rather
         # than failing with "database is locked"
         engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 120})
@@ -37,6 +38,16 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         max_overflow=pool_size,
         connect_args={"options": options, "connect_timeout": 5},
     )
+
+
+def _private_file(path: Path) -> None:
+    """Create a new SQLite pool file readable by its owner only (0600: it holds the password
+    hashes); SQLite gives its -wal and -shm files the same mode. An existing file is left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
