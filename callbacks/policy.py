@@ -96,12 +96,15 @@ def _register_library(app: Dash, sessions: sessionmaker[Session]) -> None:
         State(page.PARAMS, "data"),
     )
     def show_document(doc_id: int | None, params: dict) -> tuple:
-        """Open the reading view; a reading counts a view (once per session per 30 min)."""
+        """Open the reading view; a reading counts a view (once per visitor per day; a request
+        without a session cookie also against its address, see policy.count_view)."""
         if doc_id is None:
             return [], {"display": "none"}, {}, {"display": "none"}
+        address = None if flask.session.get("sid") else (flask.request.remote_addr or "?")
         with sessions() as session, session.begin():
             doc = policy.get_document(session, doc_id)
-            if doc is not None and policy.count_view(session, doc_id, browser_session_id()):
+            sid = browser_session_id()
+            if doc is not None and policy.count_view(session, doc_id, sid, address=address):
                 doc = policy.get_document(session, doc_id)
         admin = session_role(sessions) == "admin" and doc is not None
         lang = (params or {}).get("lang", "zh")
