@@ -111,8 +111,8 @@ def test_inv001_query_a_city_and_read_the_seed_rows(dash_duo, tmp_path):
     assert link.endswith("?region=340100&year=2022&tab=2&lang=en")
 
     driver.find_element(By.LINK_TEXT, "土地利用变化与林业").click()
-    until(lambda: "土地利用变化与林业" in grid_rows(driver), timeout=10)
-    assert grid_rows(driver)["土地利用变化与林业"][0] == "−300.00"  # a sink
+    until(lambda: "土地利用、土地利用变化和林业（LULUCF，净）" in grid_rows(driver), timeout=10)
+    assert grid_rows(driver)["土地利用、土地利用变化和林业（LULUCF，净）"][0] == "−300.00"  # a sink
     driver.find_element(By.LINK_TEXT, "能源活动").click()
     until(lambda: "能源活动" in grid_rows(driver), timeout=10)
     SHOTS.mkdir(exist_ok=True)
@@ -170,7 +170,7 @@ def test_inv002_state_from_url_and_xlsx_export(dash_duo, tmp_path):
     assert process["工业生产过程"][1:3] == ("—", "—")
     assert process["工业生产过程"][3:] == pytest.approx((22.0, 44.0, 22.0))
     land = {r[0]: r[1:] for r in book["土地利用变化与林业"].iter_rows(min_row=3, values_only=True)}
-    assert land["土地利用变化与林业"][0] == pytest.approx(-300.0)
+    assert land["土地利用、土地利用变化和林业（LULUCF，净）"][0] == pytest.approx(-300.0)
     waste = {r[0]: r[1:] for r in book["废弃物处理"].iter_rows(min_row=3, values_only=True)}
     assert waste["1.固体废弃物处理"][:2] == pytest.approx((10.0, 3.0))
     assert waste["2.废水处理"] == ("—",) * 6

@@ -126,7 +126,7 @@ def test_emissions_by_sector_gas_and_both(client):
     ] == [
         ("1", "能源活动", 178.0),
         ("2", "工业生产过程", 5.0),
-        ("4", "土地利用变化与林业", -10.0),
+        ("4", "土地利用、土地利用变化和林业（LULUCF，净）", -10.0),
     ]
     gases = get(client, "/api/v1/emissions?region=340100&period=2023&by=gas")["items"]
     assert [(g["gas"], g["value"], g["unit"], g["co2e"], round(g["share"], 6)) for g in gases] == [
@@ -371,6 +371,7 @@ def test_openapi_document_validates_and_covers_every_route(client):
         "/api/v1/parks",  # dashboard.api_parks
         "/api/v1/parks/{code}",
         "/api/v1/forecast",  # dashboard.api_forecast
+        "/api/v1/targets",  # dual control (datasource.dual_control)
         "/healthz",
         "/readyz",
     }

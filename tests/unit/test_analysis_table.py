@@ -123,8 +123,12 @@ def test_subtotals_equal_the_sum_of_their_children_in_every_tab():
 
 def test_lulucf_tab_shows_a_net_sink_and_other_tabs_are_separate():
     land = {r["label"]: r for r in page.table_rows(rows_from(LEAVES), "4")}
-    assert list(land) == ["土地利用变化与林业", "1.森林和其他木质生物质碳贮量变化", "2.森林转化"]
-    assert land["土地利用变化与林业"]["CO2"] == "−200.00"
+    assert list(land) == [
+        "土地利用、土地利用变化和林业（LULUCF，净）",
+        "1.森林和其他木质生物质碳贮量变化",
+        "2.森林转化",
+    ]
+    assert land["土地利用、土地利用变化和林业（LULUCF，净）"]["CO2"] == "−200.00"
     process = page.table_rows(rows_from(LEAVES), "2")
     assert process[0]["label"] == "工业生产过程" and process[0]["HFCs"] == "22.00"
     assert [r["label"] for r in process][-3:] == [
