@@ -65,6 +65,12 @@ def level_name(level: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def level_order(level: str) -> int:
+    """country, province, city, county, park, then any other, then every level (*)."""
+    order = list(common.LEVELS)
+    return order.index(level) if level in order else len(order) + (level == "*")
+
+
 def model_name(model: str, lang: str) -> str:
     zh, en = figures_outlook.MODEL_NAMES.get(model, (model, model))
     return en if lang == "en" else zh
@@ -102,7 +108,7 @@ def build(settings: ScreenSettings, params: Mapping[str, str], lang: str) -> htm
 def summary(lines: Sequence[tuple[str, str, Sequence[Any]]], lang: str) -> html.Ul:
     """One line per level: (level, the level whose backtest decided, its plan per horizon)."""
     items = []
-    for level, group, plan in lines:
+    for level, group, plan in sorted(lines, key=lambda line: level_order(line[0])):
         text, _ = figures_outlook.track_text(plan, lang)
         extra = t("borrowed", lang) if group != level else ""
         items.append(html.Li(f"{level_name(level, lang)}：{text}{extra}"))
@@ -115,7 +121,11 @@ def table(rows: Sequence[Any], lang: str) -> html.Div:
     if not rows:
         return html.Div(t("none", lang), style={"color": "#94a3b8"})
     by = {(r.level, r.model, r.horizon): r for r in rows}
-    keys = sorted({(r.level, r.model) for r in rows}, key=lambda k: (k[0] == "*", k))
+    models = list(figures_outlook.MODEL_NAMES)
+    keys = sorted(
+        {(r.level, r.model) for r in rows},
+        key=lambda k: (level_order(k[0]), models.index(k[1]) if k[1] in models else len(models)),
+    )
     heads = [t("level", lang), t("model", lang)]
     heads += [t("smape", lang, h=h) for h in HORIZONS] + [t("cover", lang, h=h) for h in HORIZONS]
     body = []
