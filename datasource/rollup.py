@@ -102,7 +102,7 @@ def _build(conn: Connection, force: bool, start: float) -> RollupReport:
         (r, p) for r, p in conn.execute(text("SELECT DISTINCT region_code, period FROM emission"))
     }
     rows, over_time = _time_rollup(conn, own_keys)
-    rows += _derive_emissions(conn)
+    rows += _derive_emissions(conn, own_sums=bool(over_time))
     t1 = time.perf_counter()
     _sector_gas(conn)
     t2 = time.perf_counter()
@@ -144,12 +144,23 @@ def _time_rollup(
     return len(derived), set(zip(derived.region_code, derived.period, strict=True))
 
 
-def _derive_emissions(conn: Connection) -> int:
+def _derive_emissions(conn: Connection, *, own_sums: bool = True) -> int:
+    """Parents' leaf rows summed from their children, level by level. ``own_sums``: the time
+    rollup wrote rows, which win over the children's sums like own records do (the extra
+    check is left out otherwise: it costs a lookup per group)."""
+    own_sum_check = (
+        """AND NOT EXISTS (
+                    SELECT 1 FROM derived_emission o
+                    WHERE o.region_code = g.region_code AND o.period = g.period
+                )"""
+        if own_sums
+        else ""
+    )
     total = 0
     for parent_level in _PARENT_LEVELS:
         result = conn.execute(
             text(
-                """
+                f"""
                 INSERT INTO derived_emission
                     (region_code, period, sector_code, gas, sector_top, value)
                 SELECT g.region_code, g.period, g.sector_code, g.gas, g.sector_top, g.value
@@ -173,10 +184,7 @@ def _derive_emissions(conn: Connection) -> int:
                 WHERE NOT EXISTS (
                     SELECT 1 FROM emission o
                     WHERE o.region_code = g.region_code AND o.period = g.period
-                ) AND NOT EXISTS (
-                    SELECT 1 FROM derived_emission o
-                    WHERE o.region_code = g.region_code AND o.period = g.period
-                )
+                ) {own_sum_check}
                 """
             ),
             {"parent_level": parent_level},
@@ -260,13 +268,16 @@ def _stat_region(
 
 def _dataset_rows(conn: Connection) -> pd.DataFrame:
     """(region_code, period, dataset) of the own records loaded from a published dataset."""
+    columns = ["region_code", "period", "dataset"]
+    if conn.execute(text("SELECT 1 FROM ingest_batch WHERE dataset IS NOT NULL")).first() is None:
+        return pd.DataFrame(columns=columns)  # nothing to credit: skip the scan of emission
     rows = conn.execute(
         text(
             "SELECT DISTINCT e.region_code, e.period, b.dataset FROM emission e "
             "JOIN ingest_batch b ON b.id = e.batch_id WHERE b.dataset IS NOT NULL"
         )
     ).all()
-    return pd.DataFrame(rows, columns=["region_code", "period", "dataset"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def emission_stats(gas: pd.DataFrame) -> pd.DataFrame:

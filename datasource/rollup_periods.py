@@ -144,30 +144,29 @@ def gdp_for_coverage(frame: pd.DataFrame) -> pd.DataFrame:
     for col in [*cols, "gdp_base_year"]:
         if col not in frame:
             frame[col] = np.nan
+    quarter_rows = frame[grains(frame.period) == "Q"]
     quarterly = {
         (r, p): (c, k, b)
         for r, p, c, k, b in zip(
-            frame.region_code,
-            frame.period,
-            frame.gdp_current,
-            frame.gdp_constant,
-            frame.gdp_base_year,
+            quarter_rows.region_code,
+            quarter_rows.period,
+            quarter_rows.gdp_current,
+            quarter_rows.gdp_constant,
+            quarter_rows.gdp_base_year,
             strict=True,
         )
-        if periods.kind(p) == "Q"
     }
+    complete = frame.complete.astype(bool)
     has_gdp = frame.gdp_current.notna() | frame.gdp_constant.notna()
-    frame["gdp_grain"] = np.where(has_gdp, frame.grain, None)
-    for i in frame.index[(frame.grain == "Y") | ~frame.complete.astype(bool)]:
-        complete, r, p = (
-            bool(frame.at[i, "complete"]),
-            frame.at[i, "region_code"],
-            frame.at[i, "period"],
-        )
-        if complete and has_gdp[i]:
-            continue
-        units = set(range(1, 13)) if complete else (frame.at[i, "units"] or set())
-        found = _quarters_gdp(quarterly, r, p, units) if frame.at[i, "grain"] == "Y" else None
+    frame["gdp_grain"] = frame.grain.where(has_gdp, None)
+    # rows whose GDP does not span their emissions: partial periods, years without annual GDP
+    need = ~complete | ((frame.grain == "Y") & ~has_gdp)
+    by_quarters = need & (frame.grain == "Y") & frame.region_code.isin({r for r, _ in quarterly})
+    frame.loc[need & ~by_quarters, cols] = np.nan
+    frame.loc[need & ~by_quarters, "gdp_grain"] = None
+    for i in frame.index[by_quarters]:  # rare: only regions with quarterly GDP
+        units = set(range(1, 13)) if complete[i] else (frame.at[i, "units"] or set())
+        found = _quarters_gdp(quarterly, frame.at[i, "region_code"], frame.at[i, "period"], units)
         if found is None:
             frame.loc[i, cols] = np.nan
             frame.at[i, "gdp_grain"] = None
