@@ -2,6 +2,8 @@
 (function () {
   "use strict";
   var CODE = /^\d{6}$/;
+  /* what ?region= may hold: a region code, or a park's code (its card opens on its county) */
+  var ADDRESS = /^[A-Za-z0-9_-]{1,32}$/;
   window.cwLastInteraction = 0;
   ["pointerdown", "keydown", "wheel", "touchstart"].forEach(function (type) {
     window.addEventListener(type, function () { window.cwLastInteraction = Date.now(); },
@@ -15,7 +17,7 @@
   function regionFromSearch(search, root) {
     var params = new URLSearchParams(search || "");
     var code = params.get("region");
-    return code && CODE.test(code) ? code : root;
+    return code && ADDRESS.test(code) ? code : root;
   }
 
   function searchFor(code, page, search) {
@@ -23,6 +25,17 @@
     if (code === page.root) { params.delete("region"); } else { params.set("region", code); }
     var text = params.toString();
     return text ? "?" + text : "";
+  }
+
+  /* A drill-down redraws the map under a still mouse: drop the hover box of the old region
+     now and once the new figure is drawn, else it stays over the new map. */
+  function unhoverMap() {
+    function drop() {
+      var graph = document.querySelector("#map-graph .js-plotly-plot");
+      if (graph && window.Plotly && window.Plotly.Fx) { window.Plotly.Fx.unhover(graph); }
+    }
+    drop();
+    setTimeout(drop, 300);
   }
 
   function focus(search, clickData, crumbClicks, kioskTicks, page, current) {
@@ -54,6 +67,7 @@
     } else {
       return [nu, nu];
     }
+    unhoverMap();
     return [{ code: code, s: current.s || s }, searchFor(code, page, search)];
   }
 
@@ -76,6 +90,7 @@
     idle(pump, { timeout: 2000 });
   }
   function prefetch(figure) {
+    unhoverMap();
     var urls = figure && figure.layout && figure.layout.meta && figure.layout.meta.prefetch;
     if (Array.isArray(urls)) {
       var idle = queue.length === 0;

@@ -22,6 +22,7 @@ from layouts.settings import ScreenSettings
 log = logging.getLogger(__name__)
 
 CODE = re.compile(r"^\d{6}$")
+PARK_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")  # ?region=<park code> opens its card
 # Policy documents are edited in the library without moving the rollup version: reads of them
 # (and the panels that show them) are keyed to a 5-minute window as well.
 POLICY_SECONDS = 300
@@ -78,9 +79,11 @@ def scale_of(focus: dict | None) -> float:
 
 
 def code_of(focus: dict | None, root: str) -> str:
-    """The focused code if it looks like a region code (6 digits); junk means the root."""
+    """The focused code if it looks like a region code (6 digits) or a park's code (a letter,
+    then letters and digits); junk means the root."""
     code = (focus or {}).get("code")
-    return code if isinstance(code, str) and CODE.match(code) else root
+    ok = isinstance(code, str) and (CODE.match(code) or PARK_CODE.match(code))
+    return code if ok else root
 
 
 def policy_window() -> int:
@@ -150,6 +153,7 @@ class RegionView:
     dual: Any = ()  # its dual_control.PlanStanding list (every plan)
     policies: Any = ()  # the newest POLICY_POOL policies that apply, newest first
     parks: Any = ()  # ParkMarks drawn on its map (a city's, a county's)
+    park: str | None = None  # the park asked for (?region=<park code>): its county is shown
 
 
 def view(deps: Deps, focus: dict | None, window: int | None = None) -> RegionView:
@@ -165,7 +169,10 @@ def _read_view(deps: Deps, code: str, window: int) -> RegionView:
     root, gwp, now = deps.settings.root_region, deps.settings.gwp_set, period(deps)
     with deps.sessions() as session:
         q = _reader(deps, session)
-        info, known = q("region", code=code), True
+        info, known, park = q("region", code=code), True, None
+        if info is not None and info.level == "park" and info.parent_code:
+            park, code = code, info.parent_code  # a park: its county, with the park's card
+            info = q("region", code=code)
         if info is None and code != root:
             code, info, known = root, q("region", code=root), False
         lineage = q("lineage", code=code)
@@ -212,6 +219,7 @@ def _read_view(deps: Deps, code: str, window: int) -> RegionView:
             dual=q("dual_control", region_code=code) or (),
             policies=q("policies", region_code=code, limit=POLICY_POOL, window=window),
             parks=_parks(q, code, info, kids, now, gwp),
+            park=park,
         )
 
 

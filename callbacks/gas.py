@@ -12,4 +12,6 @@ def build(deps: Deps, focus, page):  # type: ignore[no-untyped-def]
     v = view(deps, focus)
     if v.period is None:
         return figures.empty(t("no_data", lang), scale=scale)
-    return figures.gas_composition(v.gases, lang=lang, scale=scale, uirevision=v.code)
+    return figures.gas_composition(
+        v.gases, lang=lang, scale=scale, uirevision=v.code, gwp=deps.settings.gwp_set
+    )

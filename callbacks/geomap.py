@@ -4,6 +4,11 @@ browser, a park click picks its card and the next layers are prefetched."""
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
+from pathlib import Path
+
 from dash import ClientsideFunction, Dash, Input, Output, State
 
 from callbacks.common import (
@@ -15,15 +20,39 @@ from callbacks.common import (
     view,
 )
 from datasource import zero_carbon_store
+from geo import layers
+from geo.labels import LabelPoint, label_points
 from layouts import figures_map, figures_parks_map, ids, panels
 from layouts.i18n import t
 
+log = logging.getLogger(__name__)
 DASHES_VIEWS = {"100000", "460000"}  # the national view and Hainan show the South China Sea line
 DETAIL_CARD_SHARE = 0.26
 
 
 def geojson_url(parent_code: str) -> str:
     return f"/geo/layer/{parent_code}.json"
+
+
+@functools.lru_cache(maxsize=256)
+def _read_labels(path: str, _mtime_ns: int) -> tuple[LabelPoint, ...]:
+    try:
+        doc = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        log.warning("map layer %s cannot be read for its labels", path)
+        return ()
+    return tuple(label_points(doc))
+
+
+def layer_labels(deps: Deps, parent_code: str) -> tuple[LabelPoint, ...]:
+    """Where the names of the regions of `parent_code`'s map layer go (geo.labels), read once
+    per layer file."""
+    path = layers.layer_file(Path(deps.settings.geo_cache_dir), parent_code)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return ()
+    return _read_labels(str(path), mtime)
 
 
 def mode_of(value) -> str:  # type: ignore[no-untyped-def]
@@ -36,8 +65,9 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
     if v.info is None or v.period is None:
         return figures_map.empty(t("no_data", lang), scale=scale), []
     layer, rows = v.code, v.kids
+    highlight = None
     if not rows and v.info.parent_code:  # a leaf (county): show it among its siblings
-        layer, rows = v.info.parent_code, v.siblings
+        layer, rows, highlight = v.info.parent_code, v.siblings, v.code
     statuses = None
     zero_carbon = mode == figures_parks_map.MODE  # parks coloured by zero-carbon status
     if mode == "target":
@@ -55,6 +85,8 @@ def build(deps: Deps, focus, page, mode="intensity"):  # type: ignore[no-untyped
         uirevision=layer,
         features=layer_features(deps, layer),
         statuses=statuses,
+        labels=layer_labels(deps, layer),
+        highlight=highlight,
         park_range=figures_map.score_range(memo_query(deps, "park_scores").values())
         if v.parks
         else (0.0, 5.0),

@@ -28,10 +28,13 @@ def build(deps: Deps, focus, page, park=None, window=None):  # type: ignore[no-u
     crumbs = panels.breadcrumb(v.lineage, root=deps.settings.root_region, lang=lang)
     if v.info is None or v.period is None:
         return crumbs, [], notice
+    park = park or v.park  # a click on a park marker, else the park in the address
     if park is not None:
         card = _park_card(deps, v, park, lang)
         if card is not None:
             return crumbs, card, notice
+        if park == v.park:  # the address named a park the map cannot show (no position)
+            notice = t("park_not_on_map", lang, code=park)
     return crumbs, _detail(deps, v, lang), notice
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
@@ -12,16 +13,35 @@ from callbacks.common import Deps, lang_of
 from layouts import i18n, ids, panels
 from layouts.i18n import t
 
+DEFAULT_ZONE = "Asia/Shanghai"
 
-def updated_text(at: datetime | None) -> str | None:
-    """A rollup time in the server's local time zone, to the minute."""
+
+def people_time(at: datetime, zone: str = DEFAULT_ZONE) -> datetime:
+    """A stored time in the zone people read (Settings.time_zone). The pool stores UTC and
+    SQLite hands it back without its zone: a naive time is UTC, never the server's zone."""
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone))
+
+
+def updated_text(at: datetime | None, zone: str = DEFAULT_ZONE, lang: str = "zh") -> str | None:
+    """A rollup time in the people's time zone, to the minute, naming the zone (北京时间 for
+    Asia/Shanghai, else its IANA name)."""
     if at is None:
         return None
-    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{people_time(at, zone).strftime('%Y-%m-%d %H:%M')} {zone_name(zone, lang)}"
 
 
-def freshness_of(snapshot, lang: str) -> str:  # type: ignore[no-untyped-def]
-    return panels.freshness(snapshot.period, updated_text(snapshot.updated_at), lang=lang)
+def zone_name(zone: str, lang: str = "zh") -> str:
+    return t("tz_name", lang) if zone == DEFAULT_ZONE else zone
+
+
+def zone_of(settings) -> str:  # type: ignore[no-untyped-def]
+    return getattr(settings, "time_zone", DEFAULT_ZONE)
+
+
+def freshness_of(snapshot, lang: str, zone: str = DEFAULT_ZONE) -> str:  # type: ignore[no-untyped-def]
+    at = updated_text(snapshot.updated_at, zone, lang)
+    return panels.freshness(snapshot.period, at, lang=lang)
 
 
 def register(app: Dash, deps: Deps) -> None:
@@ -45,4 +65,4 @@ def register(app: Dash, deps: Deps) -> None:
             if alert:
                 return no_update, no_update, ""
             raise PreventUpdate  # the idle tick: 204, no body, nothing redrawn
-        return snap.version, freshness_of(snap, lang), ""
+        return snap.version, freshness_of(snap, lang, zone_of(deps.settings)), ""

@@ -12,5 +12,10 @@ def build(deps: Deps, focus, page, window=None):  # type: ignore[no-untyped-def]
     v = view(deps, focus, window)
     chosen = figures.pick_policies(v.policies, POLICY_LEVEL.get(getattr(v.info, "level", "")))
     return figures.sector_trend(
-        v.sectors, policies=chosen, lang=lang_of(page), scale=scale_of(focus), uirevision=v.code
+        v.sectors,
+        policies=chosen,
+        lang=lang_of(page),
+        scale=scale_of(focus),
+        uirevision=v.code,
+        gwp=deps.settings.gwp_set,
     )

@@ -54,8 +54,8 @@ PANELS: dict[str, Panel] = {
     "ranking": Panel(
         ranking.build,
         lambda _p, _m: (),
-        ((ids.RANKING, "children"),),
-        lambda lang, _s: errors.calm_note(lang),
+        ((ids.RANKING_TITLE, "children"), (ids.RANKING, "children")),
+        lambda lang, _s: (no_update, errors.calm_note(lang)),
     ),
     "forecast": Panel(
         forecast.build, lambda _p, _m: (), ((ids.FORECAST, "figure"),), errors.calm_figure

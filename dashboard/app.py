@@ -182,7 +182,7 @@ def create_app(
             lang=lang,
             kiosk=kiosk,
             version=snap.version,
-            freshness=freshness_of(snap, lang),
+            freshness=freshness_of(snap, lang, settings.time_zone),
         )
 
     app.layout = layout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "CARBONWALL_"
 
@@ -32,6 +33,7 @@ class Settings:
     root_region: str = "100000"
     lang: str = "zh"
     gwp_set: str = "AR5"
+    time_zone: str = "Asia/Shanghai"  # the zone of every time shown to people and in exports
     kiosk_views: str = ""
     kiosk_dwell_seconds: int = 20
     kiosk_resume_seconds: int = 60
@@ -59,6 +61,13 @@ class Settings:
             )
         if self.lang not in {"zh", "en"}:
             raise ConfigError(f"{PREFIX}LANG must be zh or en, got {self.lang!r}")
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"{PREFIX}TIME_ZONE must be an IANA time zone such as Asia/Shanghai, "
+                f"got {self.time_zone!r}"
+            ) from exc
         if self.gwp_set not in {"SAR", "AR4", "AR5", "AR6"}:
             raise ConfigError(f"{PREFIX}GWP_SET must be SAR, AR4, AR5 or AR6, got {self.gwp_set!r}")
         frame = [w.strip("'\"").lower() for w in self.frame_ancestors.split()]

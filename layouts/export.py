@@ -66,10 +66,18 @@ def inventory_xlsx(
     return buffer.getvalue()
 
 
-def table_csv(columns: Sequence[tuple[str, str]], records: Sequence[Mapping[str, Any]]) -> bytes:
-    """``columns`` = (field, heading). UTF-8 with BOM so Excel on Chinese Windows reads it."""
+def table_csv(
+    columns: Sequence[tuple[str, str]],
+    records: Sequence[Mapping[str, Any]],
+    *,
+    foot: str | None = None,
+) -> bytes:
+    """``columns`` = (field, heading). UTF-8 with BOM so Excel on Chinese Windows reads it.
+    ``foot``: one last line after the records (the source and definitions)."""
     rows = [[h for _, h in columns]]
     rows += [["" if rec.get(f) is None else rec.get(f) for f, _ in columns] for rec in records]
+    if foot:
+        rows.append([foot])
     return spreadsheet.csv_bytes(rows)
 
 
@@ -79,8 +87,10 @@ def table_xlsx(
     *,
     sheet: str,
     title: str | None = None,
+    foot: str | None = None,
 ) -> bytes:
-    """One sheet: an optional title row, the headings, then the records (numbers stay numbers)."""
+    """One sheet: an optional title row, the headings, then the records (numbers stay numbers);
+    ``foot``: one last row after them (the source and definitions)."""
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
@@ -93,6 +103,8 @@ def table_xlsx(
         cell.fill = HEAD_FILL
     for rec in records:
         spreadsheet.openpyxl_row(ws, [rec.get(f) for f, _ in columns])
+    if foot:
+        spreadsheet.openpyxl_row(ws, [foot])
     for i, (_, heading) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, 2 * len(heading) + 2)
     buffer = io.BytesIO()

@@ -21,7 +21,7 @@ SECTOR_SHORT = {  # legend names that fit a third of a panel's width
     "1": ("能源活动", "Energy"),
     "2": ("工业过程", "Industry"),
     "3": ("农业活动", "Agriculture"),
-    "4": ("林业碳汇", "LULUCF"),
+    "4": ("LULUCF净值", "LULUCF net"),  # land use, land-use change and forestry, net
     "5": ("废弃物", "Waste"),
 }
 LULUCF = "4"  # drawn below zero: a sink
@@ -88,8 +88,10 @@ def sector_trend(
     lang: str = "zh",
     scale: float = 1.0,
     uirevision: str | None = None,
+    gwp: str | None = None,
 ) -> go.Figure:
-    """Five sectors over the years in 万吨 CO2e: four stacked above zero, LULUCF below (a sink),
+    """Five sectors over the years in 万吨 CO2e (`gwp`: the GWP set, named with the unit):
+    four stacked above zero, LULUCF below (a sink),
     and the net total as a line; `policies` (PolicyMark: issued_on, title, doc_no, agency) as
     thin vertical markers at their dates, the title on hover."""
     if not rows:
@@ -138,7 +140,8 @@ def sector_trend(
         }
     )
     marks = [m for m in policies if years[0] <= year_fraction(m.issued_on) <= years[-1] + 1]
-    shapes, notes = policy_marks(marks, lang, scale)
+    span = max(1.0, years[-1] + 1 - years[0])
+    shapes, notes = policy_marks(marks, lang, scale, within=marker_gap(span))
     layout = _layout(
         scale,
         uirevision,
@@ -149,13 +152,11 @@ def sector_trend(
             "y": -0.12,
             "yanchor": "top",
             "x": 0,
-            "entrywidth": 0.33,
-            "entrywidthmode": "fraction",
         },
         # the unit stands above the tick labels, level: a rotated title collided with the
         # ticks at 3840x2160
         yaxis={"tickformat": ","},
-        annotations=[unit_note(unit, scale), *notes],
+        annotations=[unit_note(co2e_axis_unit(unit, gwp, lang), scale, left=True), *notes],
         shapes=shapes,
         margin={"t": round(26 * scale)},
         xaxis={"tickformat": "d", "nticks": 8, "hoverformat": "d"},
@@ -186,28 +187,49 @@ def pick_policies(marks: Sequence[Any], own_level: str | None, *, n: int = 6) ->
 
 
 POLICY_CLUSTER_YEARS = 0.35  # policies closer than this share one marker (readable from 5 m)
+MARKER_SHARE = 0.09  # a "▼4" marker is about this share of the trend's plot width (18 px font)
+
+
+def marker_gap(span_years: float) -> float:
+    """The least distance in years between two markers on an axis of `span_years` so that
+    their ▼n labels never touch (about a ninth of the axis on the wall's trend panel)."""
+    return max(POLICY_CLUSTER_YEARS, span_years * MARKER_SHARE)
+
+
+def _centre(group: Sequence[Any]) -> float:
+    return sum(year_fraction(m.issued_on) for m in group) / len(group)
 
 
 def cluster_policies(marks: Sequence[Any], *, within: float = POLICY_CLUSTER_YEARS) -> list[list]:
-    """Policies in date order, grouped so that each group spans less than `within` years."""
-    groups: list[list[Any]] = []
-    for m in sorted(marks, key=lambda m: (m.issued_on, m.document_id)):
-        x = year_fraction(m.issued_on)
-        if groups and x - year_fraction(groups[-1][0].issued_on) < within:
-            groups[-1].append(m)
-        else:
-            groups.append([m])
+    """Policies in date order, grouped so that the markers of two groups (at their mean dates)
+    are at least `within` years apart: neighbours closer than that merge, repeatedly."""
+    groups: list[list[Any]] = [
+        [m] for m in sorted(marks, key=lambda m: (m.issued_on, m.document_id))
+    ]
+    merged = True
+    while merged and len(groups) > 1:
+        merged = False
+        gaps = [_centre(b) - _centre(a) for a, b in zip(groups, groups[1:], strict=False)]
+        i = min(range(len(gaps)), key=gaps.__getitem__)
+        if gaps[i] < within:
+            groups[i : i + 2] = [groups[i] + groups[i + 1]]
+            merged = True
     return groups
 
 
 def policy_marks(
-    marks: Sequence[Any], lang: str, scale: float, *, shift: float = 0.0
+    marks: Sequence[Any],
+    lang: str,
+    scale: float,
+    *,
+    shift: float = 0.0,
+    within: float = POLICY_CLUSTER_YEARS,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A thin dotted line per group of policies and a small ▼ (with the count when several)
     at its top that lists them on hover: date and agency, title, 文号. ``shift`` moves them on
     the year axis (-0.5 where a year's bar is centred on the year, so a date falls in its bar)."""
     shapes, notes = [], []
-    for group in cluster_policies(marks):
+    for group in cluster_policies(marks, within=within):
         x = round(sum(year_fraction(m.issued_on) for m in group) / len(group) + shift, 3)
         national = all(m.level == "national" for m in group)
         colour = theme.POLICY_NATIONAL if national else theme.POLICY_LOCAL
@@ -249,20 +271,29 @@ def _wan(tonnes: float | None) -> float | None:
     return i18n.wan_tonnes(tonnes)
 
 
-def unit_note(text: str, scale: float) -> dict[str, Any]:
-    """An axis unit written level above the y tick labels."""
+def unit_note(text: str, scale: float, *, left: bool = False) -> dict[str, Any]:
+    """An axis unit written level above the y tick labels (`left`: starting at the plot's left
+    edge instead, so that a unit wider than the tick labels is never cut by the figure edge)."""
     return {
         "text": text,
         "x": 0,
         "y": 1,
         "xref": "paper",
         "yref": "paper",
-        "xanchor": "right",
+        "xanchor": "left" if left else "right",
         "yanchor": "bottom",
         "showarrow": False,
         "yshift": round(4 * scale),
         "font": {"size": theme.font_px(scale, 0.9), "color": theme.MUTED},
     }
+
+
+def co2e_axis_unit(unit: str, gwp: str | None, lang: str) -> str:
+    """亿吨 -> 亿吨 CO₂e（AR5）: the trend's unit names the gas basis and the GWP set."""
+    text = f"{unit} CO₂e"
+    if gwp:
+        text += f" ({gwp})" if lang == "en" else f"（{gwp}）"
+    return text
 
 
 def _axis_unit(values_wan: Sequence[float], lang: str) -> tuple[float, str]:
@@ -339,6 +370,11 @@ def _wan_parts(tonnes: float, lang: str) -> tuple[str, str]:
     return f"{tonnes / 1e4:,.2f}".replace("-", "−"), WAN_CO2E[1 if lang == "en" else 0]
 
 
+def co2e_unit_text(unit: str, lang: str) -> str:
+    """亿吨 -> 亿吨CO₂e (Mt -> Mt CO₂e)."""
+    return f"{unit}{' ' if lang == 'en' else ''}CO₂e"
+
+
 def _mass_text(tonnes: float, lang: str, wan: bool) -> str:
     return " ".join(_wan_parts(tonnes, lang)) if wan else i18n.mass(tonnes, lang)
 
@@ -350,6 +386,7 @@ def gas_composition(
     scale: float = 1.0,
     uirevision: str | None = None,
     wan: bool = False,
+    gwp: str | None = None,
 ) -> go.Figure:
     """The six gases as shares of gross CO2e: a ring with the share in each legend entry.
 
@@ -370,7 +407,7 @@ def gas_composition(
             type="pie",
             labels=labels,
             values=[r.co2e for r in present],
-            hole=0.58,
+            hole=0.62,
             sort=False,
             direction="clockwise",
             marker=dict(
@@ -384,6 +421,8 @@ def gas_composition(
         )
     ]
     number, unit = _wan_parts(total, lang) if wan else i18n.mass_parts(total, lang)
+    if not wan and gwp:  # the wall: the mass is CO2e by a GWP set, named above the legend
+        unit = co2e_unit_text(unit, lang)
     note = dict(
         text=f"<b>{number}</b><br>{unit}",
         x=0.25,
@@ -398,6 +437,13 @@ def gas_composition(
         uirevision,
         annotations=[note],
         showlegend=True,
-        legend=dict(orientation="v", x=0.55, y=0.5, yanchor="middle", xanchor="left"),
+        legend=dict(
+            orientation="v",
+            x=0.55,
+            y=0.5,
+            yanchor="middle",
+            xanchor="left",
+            title=dict(text=t("gas_gwp", lang, gwp=gwp)) if gwp and not wan else None,
+        ),
     )
     return _figure(data, layout)

@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from geo.labels import LabelPoint, fitting
 from layouts import i18n, theme
 from layouts.figures import _figure, _layout, _robust_range, empty, rank_positions
 from layouts.i18n import t
@@ -36,13 +37,16 @@ def choropleth(
     features: Sequence[tuple[str, str, str]] = (),
     statuses: dict[str, Any] | None = None,
     park_range: tuple[float, float] = (0.0, 5.0),
+    labels: Sequence[LabelPoint] = (),
+    highlight: str | None = None,
 ) -> go.Figure:
     """The focused region's children coloured by intensity (or, given `statuses`, by target
     status); intensity that rose against the previous period gets a thick red outline, fell a
     green one, no previous period a thin grey one. Regions of the layer (`features`: code,
     name_zh, name_en) without a value are drawn grey, never left out (Taiwan, Hong Kong and
     Macao at the national view). The GeoJSON is a URL the browser fetches once (never embedded:
-    DASH-NOTES, map speed)."""
+    DASH-NOTES, map speed). `labels` (geo.labels): the regions' names where they fit;
+    `highlight`: the focused region among its siblings (a county), outlined in white."""
     if not rows:
         return empty(t("no_children", lang), scale=scale)
     ranks = rank_positions(rows)
@@ -56,10 +60,18 @@ def choropleth(
     else:
         value = {r.code: r.intensity for r in rows if r.intensity is not None}
     shown = sorted(
-        (r for r in rows if r.code in value), key=lambda r: (_FLAG_ORDER.get(r.flag, 0), r.code)
+        (r for r in rows if r.code in value),
+        key=lambda r: (r.code == highlight, _FLAG_ORDER.get(r.flag, 0), r.code),
     )
     line_colour = {"rose": theme.ROSE, "fell": theme.FELL, "none": theme.NO_PREV}
     line_width = {"rose": 3.2 * scale, "fell": 2.4 * scale, "none": 0.6 * scale}
+    colours = [
+        theme.HIGHLIGHT if r.code == highlight else line_colour.get(r.flag, theme.NO_PREV)
+        for r in shown
+    ]
+    widths = [
+        5.0 * scale if r.code == highlight else line_width.get(r.flag, 0.6 * scale) for r in shown
+    ]
     customdata = [_region_hover(r, ranks[r.code], n, lang, statuses) for r in shown]
     hover = (
         "<b>%{customdata[0]}</b><br>"
@@ -107,12 +119,7 @@ def choropleth(
             zmin=zmin,
             zmax=zmax,
             colorscale=colorscale,
-            marker=dict(
-                line=dict(
-                    color=[line_colour.get(r.flag, theme.NO_PREV) for r in shown],
-                    width=[line_width.get(r.flag, 0.6 * scale) for r in shown],
-                )
-            ),
+            marker=dict(line=dict(color=colours, width=widths)),
             customdata=customdata,
             hovertemplate=hover,
             colorbar=colorbar,
@@ -124,6 +131,10 @@ def choropleth(
         data.append(grey)
     if dashes:
         data.append(_dashes_trace(dashes, scale))
+    names = {r.code: i18n.short_name(r, lang) for r in rows}
+    placed = map_labels(labels, names, scale=scale, reserve_right=reserve_right, keep=highlight)
+    if placed:
+        data.append(_labels_trace(placed, names, scale, highlight))
     if parks:
         data.append(_parks_trace(parks, lang, scale, reserve_right, park_range))
     geo = dict(
@@ -134,6 +145,55 @@ def choropleth(
         domain={"x": [0.0, 1.0 - reserve_right], "y": [0.0, 1.0]},
     )
     return _figure(data, _layout(scale, uirevision, geo=geo, dragmode=False, clickmode="event"))
+
+
+# the map's drawn area at 1920x1080: plotly's geo subplot leaves about a third of the 800 x 780
+# plot area around the fitted regions
+MAP_BOX_PX = (560.0, 540.0)
+LABELS_META = "labels"
+
+
+def text_px(text: str, font_px: float) -> float:
+    """The width of a label: a CJK character is about one em, a Latin one about 0.58 em."""
+    return sum(font_px if ord(c) > 0x2E80 else 0.58 * font_px for c in text)
+
+
+def map_labels(
+    points: Sequence[LabelPoint],
+    names: Mapping[str, str],
+    *,
+    scale: float = 1.0,
+    reserve_right: float = 0.0,
+    keep: str | None = None,
+) -> list[LabelPoint]:
+    """The labels drawn on the map: those of regions with a name whose text fits inside the
+    region at the wall's font size (geo.labels.fitting); the `keep` region's always."""
+    font = theme.font_px(scale)
+    known = [p for p in points if p.code in names]
+    box = (MAP_BOX_PX[0] * scale * (1.0 - reserve_right), MAP_BOX_PX[1] * scale)
+    widths = {code: text_px(name, font) for code, name in names.items()}
+    return fitting(known, widths, box_px=box, font_px=font, keep=keep)
+
+
+def _labels_trace(
+    placed: Sequence[LabelPoint], names: Mapping[str, str], scale: float, highlight: str | None
+) -> dict[str, Any]:
+    return dict(
+        type="scattergeo",
+        lon=[p.lon for p in placed],
+        lat=[p.lat for p in placed],
+        text=[f"<b>{names[p.code]}</b>" if p.code == highlight else names[p.code] for p in placed],
+        mode="text",
+        textfont=dict(
+            size=theme.font_px(scale),
+            color=theme.TEXT,
+            shadow=f"0 0 {round(3 * scale)}px {theme.BG}",
+        ),
+        hoverinfo="skip",
+        showlegend=False,
+        meta=LABELS_META,
+        name="",
+    )
 
 
 def ranked_count(rows: Sequence[Any]) -> int:

@@ -20,6 +20,7 @@ MAP = "map-graph"
 GAS = "gas-graph"
 FORECAST = "forecast-graph"
 RANKING = "ranking-tables"
+RANKING_TITLE = "ranking-title"  # 下级地区排名, or 本地区构成 for a region without children
 RANKING_PERIOD = "ranking-period"
 EXPORT_CSV = "export-csv"
 EXPORT_XLSX = "export-xlsx"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dash import html
@@ -27,6 +28,34 @@ def spark(values: Sequence[float | None]) -> html.Div | str:
     if not heights:
         return ""
     return html.Div([html.I(style={"height": f"{h}%"}) for h in heights], className="spark")
+
+
+def recent_trend(recent: Sequence[Any], lang: str = "zh") -> html.Div | str:
+    """The card's recent trend as a leader reads it: the bars with the first and last year
+    under them, and the last year's emissions with its change on the year before
+    (recent: Summary rows, oldest first)."""
+    bars = spark([s.co2e for s in recent])
+    if not bars:
+        return ""
+    first, last = recent[0], recent[-1]
+    change = last.co2e_change
+    value = [
+        html.Span(f"{last.period}{'' if lang == 'en' else '年'} ", className="spark-year"),
+        html.Span(mass_co2e(last.co2e, lang), className="spark-last"),
+    ]
+    if change is not None:
+        value += [
+            html.Span(" " + t("vs_prev_short", lang) + " "),
+            html.Span(i18n.pct(change), className=_change_class(change)),
+        ]
+    return html.Div(
+        [
+            bars,
+            html.Div([html.Span(first.period), html.Span(last.period)], className="spark-axis"),
+            html.Div(value, className="spark-value"),
+        ],
+        className="spark-block",
+    )
 
 
 def _change_class(change: float | None, *, good_when_down: bool = True) -> str:
@@ -72,12 +101,13 @@ def kpi_row(
     co2 = i18n.mass_parts(summary.co2 if summary else None, lang)
     net = i18n.mass_parts(summary.co2e_net if summary else None, lang)
     co2_change = summary.co2_change if summary else None
+    gwp = getattr(summary, "gwp_set", None)
     tiles = [
         _tile(
             "co2e",
-            t("kpi_co2e", lang),
+            t("kpi_co2e_gwp", lang, gwp=gwp) if gwp else t("kpi_co2e", lang),
             co2e[0],
-            co2e[1],
+            co2e_unit(co2e[1], lang),
             _vs(summary, summary.co2e_change if summary else None, lang),
         ),
         _tile("co2", t("kpi_co2", lang), co2[0], co2[1], _vs(summary, co2_change, lang)),
@@ -92,9 +122,9 @@ def kpi_row(
         _rising_tile(children_rows, lang),
         _tile(
             "net",
-            t("kpi_net", lang),
+            t("kpi_net_gwp", lang, gwp=gwp) if gwp else t("kpi_net", lang),
             net[0],
-            net[1],
+            co2e_unit(net[1], lang),
             html.Span(
                 t("sink", lang, v=i18n.mass(summary.lulucf_co2e, lang)) if summary else "—",
                 className="kpi-change good",
@@ -284,8 +314,15 @@ def _dual_status(control: Any, plan: Any, lang: str) -> html.Span:
 def _rising_tile(rows: Sequence[Any], lang: str) -> html.Div:
     rose = sum(1 for r in rows if r.flag == "rose")
     compared = sum(1 for r in rows if r.flag in ("rose", "fell"))
-    unit = "" if lang == "en" else "个"
-    foot = t("of_n", lang, n=compared, k=rose) if compared else t("no_prev", lang)
+    unit = "" if lang == "en" or not compared else "个"
+    if compared:
+        foot = t("of_n", lang, n=compared, k=rose)
+    elif not rows:  # a county: nothing below it to compare, not a missing year
+        foot = t("no_children", lang)
+    elif all(r.intensity is None for r in rows):
+        foot = t("no_intensity", lang)
+    else:
+        foot = t("no_prev", lang)
     cls = "alarm" if rose else ""
     return _tile("rising", t("kpi_rising", lang), f"{rose}" if compared else "—", unit, foot, cls)
 
@@ -327,7 +364,7 @@ def detail_card(
             html.Div(t("detail_park", lang, industry=info.industry or "—"), className="detail-sub")
         )
     rows: list[tuple[str, Any]] = [
-        (t("col_co2e", lang), i18n.mass(summary.co2e if summary else None, lang)),
+        (t("col_co2e", lang), mass_co2e(summary.co2e if summary else None, lang)),
         (
             t("col_intensity", lang),
             f"{i18n.intensity(summary.intensity if summary else None)} {t('unit_intensity', lang)}",
@@ -341,14 +378,9 @@ def detail_card(
                 t("rank_value", lang, a=a or "—", b=b or "—", n=n),
             )
         )
-    if recent:
-        first, last = recent[0], recent[-1]
-        rows.append(
-            (
-                f"{t('last_trend', lang)} {first.period}–{last.period}",
-                spark([s.co2e for s in recent]),
-            )
-        )
+    trend = recent_trend(recent, lang) if recent else ""
+    if trend:
+        rows.append((t("last_trend_co2e", lang), trend))
     if peak is not None:
         rows.append(
             (t("peak", lang), html.Span(peak_text(peak, lang), className=_peak_class(peak)))
@@ -457,52 +489,245 @@ def park_card(park: Any, rank: tuple[int, int] | None, *, lang: str = "zh") -> l
     return head + rows
 
 
+def mass_co2e(tonnes: float | None, lang: str = "zh") -> str:
+    """165.0 万吨CO₂e: a mass of greenhouse gases as the card shows it."""
+    number, unit = i18n.mass_parts(tonnes, lang)
+    return f"{number} {co2e_unit(unit, lang)}".strip().replace("-", "−")
+
+
+def co2e_unit(unit: str, lang: str) -> str:
+    """亿吨 -> 亿吨CO₂e: a gross or net greenhouse-gas mass says it is CO2-equivalent."""
+    return f"{unit}{'' if lang == 'zh' else ' '}CO₂e" if unit else unit
+
+
+ZH_COUNT = "零一二三四五六七八九十"
+
+
+def column_unit(values: Sequence[float | None], lang: str = "zh") -> tuple[float, str, int]:
+    """(divisor, unit, decimals) for one column of masses in tonnes, chosen once per column
+    (never per cell): 亿吨 when its largest value reaches 10^8 t, else 万吨 (Mt / kt in
+    English); two decimals below 100, one below 1,000, none above, as the KPI tiles round."""
+    top = max((abs(v) for v in values if v is not None), default=0.0)
+    if lang == "en":
+        divisor, unit = (1e6, "Mt") if top >= 1e6 else (1e3, "kt")
+    else:
+        divisor, unit = (1e8, "亿吨") if top >= 1e8 else (1e4, "万吨")
+    scaled = top / divisor
+    decimals = 2 if scaled < 100 else (1 if scaled < 1000 else 0)
+    return divisor, unit, decimals
+
+
+def column_number(value: float | None, divisor: float, decimals: int) -> str:
+    """A number of a column_unit column as the screen shows it (true minus sign)."""
+    if value is None:
+        return "—"
+    return f"{value / divisor:,.{decimals}f}".replace("-", "−")
+
+
+@dataclass(frozen=True)
+class RankBlock:
+    """One ranking table as shown: title, column heads and rows of cell texts; `flags`
+    colours each row's change (rose / fell / none)."""
+
+    title: str
+    heads: tuple[str, str, str, str]
+    rows: tuple[tuple[str, str, str, str], ...]
+    names: tuple[str, ...]  # full names (the tooltip of a shortened one)
+    flags: tuple[str, ...]
+
+
+def _change_flag(change: float | None) -> str:
+    if change is None or change == 0:
+        return "none"
+    return "rose" if change > 0 else "fell"
+
+
+def rank_blocks(rows: Sequence[Any], *, lang: str = "zh", n: int = 5) -> list[RankBlock]:
+    """The ranking panel's tables. The emissions tables show each region's emissions and
+    their change on the previous period; the intensity tables the intensity and its change.
+    Up to `n` sub-regions: one table per metric with all of them; more: top and bottom `n`
+    (9 sub-regions give five rows each)."""
+    by_e = sorted((r for r in rows if r.co2e is not None), key=lambda r: (-r.co2e, r.code))
+    by_i = sorted(
+        (r for r in rows if r.intensity is not None), key=lambda r: (-r.intensity, r.code)
+    )
+    prev = next((r.prev_period for r in rows if getattr(r, "prev_period", None)), None)
+    vs = t("vs_year_short", lang, prev=prev) if prev else t("col_vs_prev", lang)
+    div, unit, dec = column_unit([r.co2e for r in by_e], lang)
+    # the tables' titles name the metric and its unit; the heads stay short enough for 18 px
+    e_heads = (t("col_rank", lang), t("col_region", lang), t("col_co2e", lang), vs)
+    i_heads = (t("col_rank", lang), t("col_region", lang), t("col_intensity", lang), vs)
+    if lang == "en":
+        e_heads = i_heads = (t("col_rank", lang), t("col_region", lang), t("head_value", lang), vs)
+    e_unit, i_unit = co2e_unit(unit, lang), t("unit_intensity", lang)
+
+    def block(title: str, items: list[tuple[int, Any]], metric: str) -> RankBlock:
+        title = f"{title} · {e_unit if metric == 'co2e' else i_unit}"
+        cells, names, flags = [], [], []
+        for rank, r in items:
+            if metric == "co2e":
+                value, change = column_number(r.co2e, div, dec), r.co2e_change
+            else:
+                value, change = i18n.intensity(r.intensity), r.intensity_change
+            cells.append((str(rank), i18n.short_name(r, lang), value, i18n.pct(change)))
+            names.append(i18n.name(r, lang))
+            flags.append(_change_flag(change) if metric == "co2e" else r.flag)
+        heads = e_heads if metric == "co2e" else i_heads
+        return RankBlock(title, heads, tuple(cells), tuple(names), tuple(flags))
+
+    def top(ordered: list[Any], k: int) -> list[tuple[int, Any]]:
+        return [(i + 1, r) for i, r in enumerate(ordered[:k])]
+
+    def bottom(ordered: list[Any], k: int) -> list[tuple[int, Any]]:
+        return [(len(ordered) - i, r) for i, r in enumerate(reversed(ordered[-k:]))]
+
+    if max(len(by_e), len(by_i)) <= n:
+        return [
+            block(t("rank_co2e_all", lang), top(by_e, n), "co2e"),
+            block(t("rank_int_all", lang), top(by_i, n), "intensity"),
+        ]
+    ke, ki = min(n, len(by_e)), min(n, len(by_i))
+    return [
+        block(t("rank_co2e_top", lang, n=_count(ke, lang)), top(by_e, ke), "co2e"),
+        block(t("rank_co2e_bottom", lang, n=_count(ke, lang)), bottom(by_e, ke), "co2e"),
+        block(t("rank_int_top", lang, n=_count(ki, lang)), top(by_i, ki), "intensity"),
+        block(t("rank_int_bottom", lang, n=_count(ki, lang)), bottom(by_i, ki), "intensity"),
+    ]
+
+
+def _count(k: int, lang: str) -> str:
+    return str(k) if lang == "en" or k >= len(ZH_COUNT) else ZH_COUNT[k]
+
+
 def ranking_tables(rows: Sequence[Any], *, lang: str = "zh", n: int = 5) -> list[Any]:
-    """Top and bottom children by emissions and by intensity (four small tables)."""
+    """The ranking panel: the rank_blocks as tables with column heads."""
     if not rows:
         return [html.Div(t("no_children", lang), className="empty-note")]
-    by_e = [r for r in rows if r.co2e is not None]
-    by_e.sort(key=lambda r: (-r.co2e, r.code))
-    by_i = [r for r in rows if r.intensity is not None]
-    by_i.sort(key=lambda r: (-r.intensity, r.code))
-    n = min(n, max(1, len(rows) // 2)) if len(rows) > 1 else 1
-    blocks = [
-        (t("rank_co2e_top", lang), [(i + 1, r) for i, r in enumerate(by_e[:n])], "co2e"),
-        (
-            t("rank_co2e_bottom", lang),
-            [(len(by_e) - i, r) for i, r in enumerate(reversed(by_e[-n:]))],
-            "co2e",
-        ),
-        (t("rank_int_top", lang), [(i + 1, r) for i, r in enumerate(by_i[:n])], "intensity"),
-        (
-            t("rank_int_bottom", lang),
-            [(len(by_i) - i, r) for i, r in enumerate(reversed(by_i[-n:]))],
-            "intensity",
-        ),
+    return [_rank_table(b) for b in rank_blocks(rows, lang=lang, n=n)]
+
+
+_RANK_CLASSES = ("rank-no", "rank-name", "rank-val", "rank-chg")
+
+
+def _rank_table(b: RankBlock) -> html.Div:
+    head = html.Thead(
+        html.Tr([html.Th(h, className=c) for h, c in zip(b.heads, _RANK_CLASSES, strict=True)])
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(no, className="rank-no"),
+                html.Td(name, className="rank-name", title=full),
+                html.Td(value, className="rank-val"),
+                html.Td(change, className=f"rank-chg flag-{flag}"),
+            ]
+        )
+        for (no, name, value, change), full, flag in zip(b.rows, b.names, b.flags, strict=True)
     ]
-    return [_rank_table(title, items, metric, lang) for title, items, metric in blocks]
+    return html.Div(
+        [
+            html.Div(b.title, className="rank-title"),
+            html.Table([head, html.Tbody(body)], className="rank"),
+        ],
+        className="rank-block",
+    )
 
 
-def _rank_table(title: str, items: list[tuple[int, Any]], metric: str, lang: str) -> html.Div:
-    body = []
-    for rank, r in items:
-        value = i18n.mass(r.co2e, lang) if metric == "co2e" else i18n.intensity(r.intensity)
-        body.append(
+def leaf_breakdown(
+    sectors: Sequence[Any], parks: Sequence[Any], period: str | None, *, lang: str = "zh"
+) -> list[Any]:
+    """The ranking panel of a region without sub-regions (a county): its emissions by sector
+    in the latest period with their shares and changes, and its parks by emissions."""
+    if not period:
+        return [html.Div(t("no_data", lang), className="empty-note")]
+    now = {r.sector_code: r for r in sectors if r.period == period}
+    prev_period = max((r.period for r in sectors if r.period < period), default=None)
+    before = {r.sector_code: r.co2e for r in sectors if r.period == prev_period}
+    gross = sum(r.co2e for r in now.values() if r.co2e is not None and r.co2e > 0)
+    div, unit, dec = column_unit([r.co2e for r in now.values()], lang)
+    vs = t("vs_year_short", lang, prev=prev_period) if prev_period else t("col_vs_prev", lang)
+    rows = []
+    for code in sorted(now):
+        r = now[code]
+        share = r.co2e / gross if gross and r.co2e is not None and r.co2e > 0 else None
+        old = before.get(code)
+        change = r.co2e / old - 1 if r.co2e is not None and old else None
+        # a net sink (LULUCF below zero): a change of a negative value is no good or bad sign
+        flag = "none" if (r.co2e or 0) < 0 else _change_flag(change)
+        rows.append(
             html.Tr(
                 [
-                    html.Td(str(rank), className="rank-no"),
-                    html.Td(
-                        i18n.short_name(r, lang), className="rank-name", title=i18n.name(r, lang)
-                    ),
-                    html.Td(value, className="rank-val"),
-                    html.Td(i18n.pct(r.intensity_change), className=f"rank-chg flag-{r.flag}"),
+                    html.Td(sector_name(r, lang), className="rank-name"),
+                    html.Td(column_number(r.co2e, div, dec), className="rank-val"),
+                    html.Td("—" if share is None else f"{share * 100:.1f}%", className="rank-val"),
+                    html.Td(i18n.pct(change), className=f"rank-chg flag-{flag}"),
                 ]
             )
         )
-    return html.Div(
-        [html.Div(title, className="rank-title"), html.Table(html.Tbody(body), className="rank")],
-        className="rank-block",
+    heads = (
+        t("col_sector", lang),
+        co2e_unit(unit, lang),
+        t("share_col", lang),
+        vs,
     )
+    blocks = [
+        html.Div(
+            [
+                html.Div(t("leaf_sectors", lang, period=period), className="rank-title"),
+                html.Table(
+                    [
+                        html.Thead(html.Tr([html.Th(h) for h in heads])),
+                        html.Tbody(rows),
+                    ],
+                    className="rank rank-sectors",
+                ),
+            ],
+            className="rank-block rank-wide",
+        )
+    ]
+    if parks:
+        ordered = sorted(parks, key=lambda p: (-(p.co2e or 0.0), p.code))
+        pdiv, punit, pdec = column_unit([p.co2e for p in ordered], lang)
+        prow = [
+            html.Tr(
+                [
+                    html.Td(i18n.name(p, lang), className="rank-name", title=i18n.name(p, lang)),
+                    html.Td(p.industry or "—", className="rank-name"),
+                    html.Td(column_number(p.co2e, pdiv, pdec), className="rank-val"),
+                    html.Td("—" if p.total is None else f"{p.total:.2f}", className="rank-val"),
+                ]
+            )
+            for p in ordered[:4]
+        ]
+        pheads = (
+            t("parks", lang),
+            t("col_industry", lang),
+            co2e_unit(punit, lang),
+            t("pdi_total", lang),
+        )
+        blocks.append(
+            html.Div(
+                [
+                    html.Div(t("leaf_parks", lang, n=len(parks)), className="rank-title"),
+                    html.Table(
+                        [html.Thead(html.Tr([html.Th(h) for h in pheads])), html.Tbody(prow)],
+                        className="rank rank-parks",
+                    ),
+                ],
+                className="rank-block rank-wide",
+            )
+        )
+    return blocks
+
+
+def sector_name(row: Any, lang: str) -> str:
+    """A sector's short name on the wall (the trend legend's), else the sector table's."""
+    from layouts.figures import SECTOR_SHORT
+
+    short = SECTOR_SHORT.get(row.sector_code)
+    if short:
+        return short[1] if lang == "en" else short[0]
+    return row.name_en if lang == "en" else row.name_zh
 
 
 def map_legend(
@@ -535,60 +760,97 @@ def freshness(period: str | None, updated: str | None, *, lang: str = "zh") -> s
     return t("fresh", lang, period=period, at=updated or "—")
 
 
-def ranking_frame(rows: Sequence[Any], *, period: str, lang: str = "zh"):  # -> pd.DataFrame
-    """Every child with both ranks, for the CSV / XLSX export (values in t and t/万元)."""
-    import pandas as pd
+@dataclass(frozen=True)
+class ExportNote:
+    """What the export's source/definition line names."""
 
+    version: int | None
+    gwp_set: str
+    exported_at: str  # already in the people's time zone, with its name
+
+
+def ranking_export(
+    rows: Sequence[Any], *, period: str, note: ExportNote, lang: str = "zh"
+) -> tuple[list[tuple[str, str]], list[dict[str, Any]], str]:
+    """(columns, records, source line) of the wall's ranking export: every sub-region with
+    both ranks, in the screen's units (亿吨 or 万吨 chosen per column), rounded as shown,
+    changes as percentages, headers in the page's language."""
     from layouts.figures import rank_positions
 
-    ranks = rank_positions(rows)
     zh = lang != "en"
-    columns = (
-        [
-            "地区代码",
-            "地区",
-            "数据期",
-            "排放量排名",
-            "强度排名",
-            "温室气体排放量(吨CO2e)",
-            "二氧化碳排放量(吨)",
-            "碳排放强度(吨/万元)",
-            "强度变化",
-            "排放量变化",
-            "是否下级汇总",
-        ]
-        if zh
-        else [
-            "code",
-            "region",
-            "period",
-            "rank_emissions",
-            "rank_intensity",
-            "co2e_t",
-            "co2_t",
-            "intensity_t_per_10k_cny",
-            "intensity_change",
-            "co2e_change",
-            "derived",
-        ]
-    )
-    data = [
-        [
-            r.code,
-            i18n.name(r, lang),
-            period,
-            ranks[r.code][0],
-            ranks[r.code][1],
-            r.co2e,
-            r.co2,
-            r.intensity,
-            r.intensity_change,
-            r.co2e_change,
-            bool(r.derived),
-        ]
+    ranks = rank_positions(rows)
+    e_div, e_unit, e_dec = column_unit([r.co2e for r in rows], lang)
+    c_div, c_unit, c_dec = column_unit([r.co2 for r in rows], lang)
+    gwp = note.gwp_set
+    columns = [
+        ("code", "地区代码" if zh else "Code"),
+        ("region", "地区" if zh else "Region"),
+        ("period", "数据期" if zh else "Period"),
+        ("rank_e", "排放量排名" if zh else "Rank by emissions"),
+        ("rank_i", "强度排名" if zh else "Rank by intensity"),
+        (
+            "co2e",
+            f"温室气体排放量（{e_unit}CO₂e，{gwp}）"
+            if zh
+            else f"GHG emissions ({e_unit} CO₂e, {gwp})",
+        ),
+        ("co2e_change", "排放量较上年" if zh else "Emissions change"),
+        ("co2", f"二氧化碳排放量（{c_unit}）" if zh else f"CO₂ emissions ({c_unit})"),
+        (
+            "intensity",
+            f"碳排放强度（{t('unit_intensity', 'zh')}）"
+            if zh
+            else f"Carbon intensity ({t('unit_intensity', 'en')})",
+        ),
+        ("intensity_change", "强度较上年" if zh else "Intensity change"),
+        ("gdp_basis", "强度分母" if zh else "GDP basis"),
+        ("source", "数据来源" if zh else "Source"),
+    ]
+    records = [
+        {
+            "code": r.code,
+            "region": i18n.name(r, lang),
+            "period": period,
+            "rank_e": ranks[r.code][0],
+            "rank_i": ranks[r.code][1],
+            "co2e": _rounded(r.co2e, e_div, e_dec),
+            "co2e_change": export_pct(r.co2e_change),
+            "co2": _rounded(r.co2, c_div, c_dec),
+            "intensity": _rounded(r.intensity, 1.0, 3 if (r.intensity or 0) < 10 else 2),
+            "intensity_change": export_pct(r.intensity_change),
+            "gdp_basis": gdp_basis_text(r, lang),
+            "source": t("derived", lang) if r.derived else t("own_records", lang),
+        }
         for r in rows
     ]
-    return pd.DataFrame(data, columns=columns)
+    version = "—" if note.version is None else str(note.version)
+    line = t("export_note", lang, version=version, gwp=gwp, at=note.exported_at)
+    return columns, records, line
+
+
+def _rounded(value: float | None, divisor: float, decimals: int) -> float | None:
+    return None if value is None else round(value / divisor, decimals)
+
+
+def export_pct(fraction: float | None) -> str | None:
+    """−0.0532 -> "−5.3%", 0.019 -> "1.9%": one decimal as on screen; no leading + or ASCII -
+    (the spreadsheet layer would mark such a cell as text against formula injection)."""
+    if fraction is None:
+        return None
+    text = f"{abs(fraction) * 100:.1f}%"
+    return "−" + text if fraction < 0 and text != "0.0%" else text
+
+
+def gdp_basis_text(row: Any, lang: str = "zh") -> str:
+    """The GDP an intensity was divided by: constant prices (with the base year when known),
+    current prices where constant-price GDP was missing (a fall-back, marked), or none."""
+    basis = getattr(row, "intensity_basis", None)
+    year = getattr(row, "gdp_base_year", None)
+    if basis == "constant":
+        return t("basis_constant_year", lang, year=year) if year else t("basis_constant", lang)
+    if basis == "current":
+        return t("basis_current", lang)
+    return "—"
 
 
 def forecast_key(lang: str = "zh") -> html.Div:

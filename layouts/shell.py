@@ -38,8 +38,14 @@ def page_data(settings: ScreenSettings, *, lang: str, kiosk: bool) -> dict[str, 
     }
 
 
-def _panel(cls: str, title: str, *body: Any, extra: Any = None) -> html.Section:
-    head = [html.H2(title, className="panel-title")]
+def _panel(
+    cls: str, title: str, *body: Any, extra: Any = None, title_id: str | None = None
+) -> html.Section:
+    head = [
+        html.H2(title, className="panel-title", id=title_id)
+        if title_id
+        else html.H2(title, className="panel-title")
+    ]
     if extra is not None:
         head.append(extra)
     return html.Section([html.Div(head, className="panel-head"), *body], className=f"panel {cls}")
@@ -147,6 +153,7 @@ def build(
                         "p-rank",
                         t("panel_rank", lang),
                         html.Div(id=ids.RANKING, className="rank-grid"),
+                        title_id=ids.RANKING_TITLE,
                     ),
                     _panel(
                         "p-forecast",

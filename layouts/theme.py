@@ -7,7 +7,8 @@ import plotly.io as pio
 
 TEMPLATE_NAME = "carbonwall"
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-BASE_FONT_PX = 15  # at 1920 px wide; figures multiply by the page's scale
+BASE_FONT_PX = 18  # at 1920 px wide; figures multiply by the page's scale
+MIN_FONT_PX = 18  # no wall text below this at 1920x1080, read from 3-5 m (issue 15)
 
 BG = "#07111f"
 PANEL = "#0d1b2e"
@@ -21,6 +22,7 @@ NO_PREV = "rgba(148, 163, 184, 0.55)"  # no previous period: thin grey border
 BORDER = "rgba(7, 17, 31, 0.9)"
 PARK = "#fbbf24"
 DASHES = "#7dd3fc"
+HIGHLIGHT = "#ffffff"  # the focused county's outline among its siblings
 
 INTENSITY_SCALE = [
     [0.0, "#1e1b4b"],
@@ -63,8 +65,9 @@ POLICY_LOCAL = "rgba(125, 211, 252, 0.85)"
 
 
 def font_px(scale: float, factor: float = 1.0) -> int:
-    """A figure font size for the page's scale (1.0 at 1920 px wide, 2.0 at 3840 px)."""
-    return max(9, round(BASE_FONT_PX * factor * scale))
+    """A figure font size for the page's scale (1.0 at 1920 px wide, 2.0 at 3840 px): never
+    below MIN_FONT_PX at that scale, so a factor below 1 only matters above the base."""
+    return max(round(MIN_FONT_PX * scale), round(BASE_FONT_PX * factor * scale))
 
 
 def template() -> go.layout.Template:

@@ -75,6 +75,7 @@ WALL_OUT = [
     (ids.MAP_LEGEND, "children"),
     (ids.TREND, "figure"),
     (ids.GAS, "figure"),
+    (ids.RANKING_TITLE, "children"),
     (ids.RANKING, "children"),
     (ids.FORECAST, "figure"),
 ]
@@ -143,9 +144,9 @@ def test_layout_is_served_with_the_data_version(client):
 def test_header_follows_a_city(client):
     r = header(client, "340100")
     assert texts(r[ids.BREADCRUMB]["children"]) == ["全国", "›", "安徽省", "›", "合肥市"]
-    assert kpis(client, "340100")[:3] == ["温室气体排放总量", "219.9", "万吨"]
+    assert kpis(client, "340100")[:3] == ["温室气体排放总量（AR5）", "219.9", "万吨CO₂e"]
     detail = texts(r[ids.DETAIL]["children"])
-    assert detail[:5] == ["合肥市", "排放量", "219.9 万吨", "强度", "0.149 吨/万元"]
+    assert detail[:5] == ["合肥市", "排放量", "219.9 万吨CO₂e", "强度", "0.149 吨/万元"]
     assert "排放第 1 / 强度第 1（共 2）" in detail
     assert r[ids.NOTICE]["children"] == ""
 
@@ -201,9 +202,9 @@ def test_english_page(client):
     r = header(client, "340000", page={**PAGE, "lang": "en"})
     assert texts(r[ids.BREADCRUMB]["children"]) == ["China", "›", "Anhui"]
     assert kpis(client, "340000", page={**PAGE, "lang": "en"})[:3] == [
-        "Total GHG emissions",
+        "Total GHG emissions (AR5)",
         "2.54",
-        "Mt",
+        "Mt CO₂e",
     ]
 
 
@@ -266,6 +267,18 @@ def test_export_csv_and_xlsx(client):
     text = base64.b64decode(data["content"]).decode("utf-8-sig").splitlines()
     assert text[0].startswith("地区代码,地区,数据期,排放量排名,强度排名")
     assert text[1].startswith("340102,瑶海区,2024,1,1,")
+    # the screen's units, rounded as shown, changes as %, and a source/definition line (issue 15)
+    assert text[0].endswith(
+        ",温室气体排放量（万吨CO₂e，AR5）,排放量较上年,二氧化碳排放量（万吨）,"
+        "碳排放强度（吨/万元）,强度较上年,强度分母,数据来源"
+    )
+    assert (
+        text[1]
+        == "340102,瑶海区,2024,1,1,158.7,22.2%,157.8,0.187,15.5%,可比价地区生产总值,本级上报"
+    )
+    assert text[2].startswith("340103,庐阳区,2024,2,2,61.2,−1.0%,60.3,0.097,−5.7%,")
+    assert text[3].startswith("来源：carbonwall 数据版本 2 · 温室气体按 AR5 全球增温潜势折算 CO₂e")
+    assert text[3].endswith(" 北京时间")
     xlsx = post(
         client,
         [(ids.DOWNLOAD, "data")],
@@ -308,7 +321,7 @@ def test_a_failing_panel_shows_a_calm_note_and_the_other_six_update(client, monk
     assert [a["text"] for a in gas["layout"]["annotations"]] == ["数据暂时无法加载，系统将自动重试"]
     assert texts(r[ids.RANKING]["children"]) == ["数据暂时无法加载，系统将自动重试"]
     assert texts(r[ids.BREADCRUMB]["children"]) == ["全国", "›", "安徽省", "›", "合肥市"]
-    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量", "219.9", "万吨"]
+    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量（AR5）", "219.9", "万吨CO₂e"]
     assert r[ids.MAP]["figure"]["data"][0]["locations"] == ["340103", "340102"]
     assert r[ids.TREND]["figure"]["layout"]["shapes"][0]["x0"] == 2021.811
     outlook = next(t for t in r[ids.FORECAST]["figure"]["data"] if t.get("name") == "预测")
@@ -331,7 +344,7 @@ def test_a_failing_header_keeps_the_breadcrumb_and_says_why(client, monkeypatch)
     assert ids.BREADCRUMB not in r  # the last breadcrumb stays: it still leads back up
     assert r[ids.DETAIL]["children"] == []
     assert r[ids.NOTICE]["children"] == "数据暂时无法加载，系统将自动重试"
-    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量", "219.9", "万吨"]
+    assert texts(r[ids.KPIS]["children"])[:3] == ["温室气体排放总量（AR5）", "219.9", "万吨CO₂e"]
 
 
 def test_one_callback_draws_the_wall_and_a_pick_or_a_colouring_redraws_only_its_panel(app, client):
@@ -452,11 +465,14 @@ def test_detail_card_has_peak_watch_and_latest_policies(client):
 
 def test_trend_marks_the_regions_policies_at_their_dates(client):
     fig = figure(client, ids.TREND, "340100")
-    assert [s["x0"] for s in fig["layout"]["shapes"]] == [2021.811, 2022.992, 2023.378]
+    # 2022-12-29 and 2023-05-19 are 0.39 years apart on a 2015-2024 axis: less than the 0.9
+    # years a marker needs there (figures.marker_gap), so they share one marker at their mean
+    # (they overlapped as "▼▼" before issue 15)
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == [2021.811, 2023.185]
     notes = fig["layout"]["annotations"][1:]
-    assert [n["text"] for n in notes] == ["▼", "▼", "▼"]
-    assert notes[2]["hovertext"] == (
-        "2023-05-19 · 人民政府<br><b>合肥市碳达峰实施方案</b><br>合政〔2023〕45号"
+    assert [n["text"] for n in notes] == ["▼", "▼2"]
+    assert notes[1]["hovertext"].startswith(
+        "2023-05-19 · 人民政府<br><b>合肥市碳达峰实施方案</b><br>合政〔2023〕45号<br><br>2022-12-29"
     )
 
 

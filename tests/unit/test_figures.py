@@ -103,7 +103,7 @@ def test_choropleth_adds_parks_and_dashes_and_scales_outlines():
         "<br>表现力 3.50 · 发展力 3.00 · 影响力 2.80"
     ]
     assert list(fig.data[0].marker.line.width) == [1.2, 4.8, 6.4]
-    assert fig.layout.font.size == 30
+    assert fig.layout.font.size == 36  # 18 px at 1080p (issue 15: readable from 3-5 m), doubled
 
 
 def test_park_markers_sized_by_emissions_coloured_by_pdi_total():
@@ -297,7 +297,7 @@ def test_sector_trend_stacks_four_and_draws_lulucf_below_zero():
     ]
     fig = figures.sector_trend(rows)
     names = [t.name for t in fig.data]
-    assert names == ["能源活动", "工业过程", "农业活动", "废弃物", "林业碳汇", "净排放"]
+    assert names == ["能源活动", "工业过程", "农业活动", "废弃物", "LULUCF净值", "净排放"]
     assert [t.stackgroup for t in fig.data[:4]] == ["above"] * 4
     lulucf = fig.data[4]
     assert lulucf.stackgroup is None and lulucf.fill == "tozeroy"
@@ -335,7 +335,10 @@ def test_gas_ring_of_the_sector_page_keeps_wan_tonnes_where_the_wall_switches_to
 def test_big_masses_switch_the_axis_to_yi_tonnes_without_si_suffixes():
     rows = [sector("2024", c, v) for c, v in (("1", 1.2e9), ("4", -2e8))]
     fig = figures.sector_trend(rows)
-    assert fig.layout.annotations[0].text == "亿吨"
+    assert fig.layout.annotations[0].text == "亿吨 CO₂e"
+    assert fig.layout.annotations[0].xanchor == "left"  # never cut at the figure's left edge
+    named = figures.sector_trend(rows, gwp="AR5", lang="en")
+    assert named.layout.annotations[0].text == "100 Mt CO₂e (AR5)"
     assert fig.layout.yaxis.tickformat == ","
     assert list(fig.data[0].y) == [12.0]
     assert list(fig.data[-1].y) == [10.0]

@@ -108,7 +108,7 @@ def test_kpi_row_tiles_and_change_colours():
         "rising",
         "net",
     ]
-    assert texts(tiles[0]) == ["温室气体排放总量", "2,500", "万吨", "较2023年 ", "+2.0%"]
+    assert texts(tiles[0]) == ["温室气体排放总量", "2,500", "万吨CO₂e", "较2023年 ", "+2.0%"]
     assert tiles[0].children[2].children[1].className == "kpi-change bad"
     assert tiles[1].children[2].children[1].className == "kpi-change good"
     assert texts(tiles[3]) == [
@@ -149,23 +149,34 @@ def test_breadcrumb_starts_at_the_root_and_ends_unclickable():
 def test_spark_heights_and_ranking_tables():
     assert panels.spark_heights([1.0, 2.0, None, 3.0]) == [20, 60, 0, 100]
     assert panels.spark([1.0]) == ""
+    # four sub-regions: one table per metric with all of them (was: "前五" over two rows each)
     rows = [
         Row(
             code=str(i),
             name_zh=f"区{i}",
             name_en=str(i),
             co2e=float(i),
+            co2e_change=None,
             intensity=10.0 - i,
             intensity_change=None,
+            prev_period=None,
             flag="none",
         )
         for i in range(1, 5)
     ]
     tables = panels.ranking_tables(rows)
-    assert [texts(t)[0] for t in tables] == ["排放量 前五", "排放量 后五", "强度 最高", "强度 最低"]
-    assert texts(tables[0])[1:5] == ["1", "区4", "0.00 万吨", "—"]
-    assert texts(tables[1])[1:3] == ["4", "区1"]
-    assert texts(tables[2])[1:3] == ["1", "区1"]
+    assert [texts(t)[0] for t in tables] == ["排放量 排名 · 万吨CO₂e", "强度 排名 · 吨/万元"]
+    assert texts(tables[0])[1:9] == [
+        "名次",
+        "地区",
+        "排放量",
+        "较上期",
+        "1",
+        "区4",
+        "0.00",
+        "—",
+    ]
+    assert texts(tables[1])[5:7] == ["1", "区1"]
 
 
 def test_short_names_and_plan_names():
@@ -246,7 +257,7 @@ def test_detail_card_has_peak_watch_and_the_three_latest_policies():
     marks = [policy(i, f"2023-0{9 - i}-01") for i in range(1, 5)]
     card = panels.detail_card(info, summary(), (1, 2, 16), parent, [], peak=peak(), policies=marks)
     words = texts(card)
-    assert words[:4] == ["合肥市", "排放量", "2,500 万吨", "强度"]
+    assert words[:4] == ["合肥市", "排放量", "2,500 万吨CO₂e", "强度"]
     assert words[words.index("达峰研判") + 1] == "已达峰（峰值年 2013）"
     at = words.index("最新政策")
     assert words[at + 1 :] == [
