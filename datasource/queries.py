@@ -383,6 +383,58 @@ def series(
     return [_summary(r, by_period.get(periods.previous(r.period)), gwp_set, credit) for r in rows]
 
 
+@dataclass(frozen=True)
+class YearToDate:
+    """A region's months summed from January through ``through``, against the same months of
+    the previous year (None where any month of either is missing or still filling)."""
+
+    region_code: str
+    through: str
+    label_zh: str
+    months: int
+    co2e: float | None
+    prev_label_zh: str
+    prev_co2e: float | None
+    co2e_change: float | None
+
+
+def year_to_date(
+    session: Session, *, region_code: str, through: str, gwp_set: str = "AR5"
+) -> YearToDate:
+    """累计: January to ``through`` (a month) of its year, and 同期 the year before."""
+    _check_gwp(gwp_set)
+    year, last = through[:4], int(through[5:7])
+    prev_year = str(int(year) - 1)
+    wanted = [f"{y}-{m:02d}" for y in (year, prev_year) for m in range(1, last + 1)]
+    rows = {
+        r.period: r
+        for r in session.scalars(
+            select(StatRegion).where(
+                StatRegion.region_code == region_code, StatRegion.period.in_(wanted)
+            )
+        )
+    }
+
+    def total(y: str) -> float | None:
+        got = [rows.get(f"{y}-{m:02d}") for m in range(1, last + 1)]
+        if any(r is None or r.complete is False or _co2e(r, gwp_set) is None for r in got):
+            return None
+        return float(sum(_co2e(r, gwp_set) for r in got))  # type: ignore[misc]
+
+    now, before = total(year), total(prev_year)
+    span = f"1-{last}" if last > 1 else None
+    return YearToDate(
+        region_code,
+        through,
+        periods.label_zh(year, span) if span else f"{year}年1月",
+        last,
+        now,
+        periods.label_zh(prev_year, span) if span else f"{prev_year}年1月",
+        before,
+        _change(now, before),
+    )
+
+
 # --------------------------------------------------------------------------- sectors and gases
 
 

@@ -246,3 +246,16 @@ def test_ingest_accepts_days_and_quarters_and_stores_their_grain(engine):
         kind="emissions",
     )
     assert not bad.ok and bad.problems[0].column == "period"
+
+
+def test_year_to_date_through_a_month(pool, sessions):
+    with sessions() as s:
+        may = queries.year_to_date(s, region_code="340000", through="2025-05")
+        jan = queries.year_to_date(s, region_code="340000", through="2025-01")
+        gap = queries.year_to_date(s, region_code="340000", through="2024-12")
+    assert (may.label_zh, may.prev_label_zh, may.months) == ("2025年1—5月", "2024年1—5月", 5)
+    assert (may.co2e, may.prev_co2e) == (70.0, 60.0)  # 12+...+16 against 10+...+14
+    assert may.co2e_change == pytest.approx(70 / 60 - 1)
+    assert (jan.label_zh, jan.co2e, jan.prev_co2e) == ("2025年1月", 12.0, 10.0)
+    # 2023 has no October to December: no same-period base, no change
+    assert (gap.co2e, gap.prev_co2e, gap.co2e_change) == (186.0, None, None)
