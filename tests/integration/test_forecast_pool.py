@@ -367,3 +367,32 @@ def test_the_stored_backtest_table_and_every_levels_latest_choice(pool):
         ("*", "*"),
     ]
     assert [c.model for c in plans[-1][2]] == ["ets_pooled", "drift"] + ["ets_pooled"] * 3
+
+
+def test_the_backtest_page_shows_each_levels_choice_and_the_table(pool, db_url, tmp_path):
+    from dash_calls import call, text
+
+    from dashboard.app import create_app
+    from layouts import ids_forecasts
+
+    app = create_app(
+        Settings(database_url=db_url, run_scheduler=False, geo_cache_dir=str(tmp_path / "geo"))
+    )
+    client = app.server.test_client()
+    page = client.get("/analysis/forecasts")
+    assert page.status_code == 200
+    out = call(
+        client,
+        app,
+        (ids_forecasts.FC_METRIC, "value"),
+        ["intensity"],
+        state={ids_forecasts.FC_PARAMS: {"lang": "zh"}},
+    )
+    summary = text(out[ids_forecasts.FC_SUMMARY]["children"])
+    # every level borrows the pooled choice (5 series); intensity: drift at every horizon
+    assert summary.startswith(
+        "全国：漂移 · 回测误差 h3 3.4%，80% 区间覆盖 98%（序列太少，沿用全部层级的选择）"
+    )
+    assert summary.endswith("全部层级：漂移 · 回测误差 h3 3.4%，80% 区间覆盖 98%")
+    table = text(out[ids_forecasts.FC_TABLE]["children"])
+    assert "全部层级漂移2.87% ★0.74% ★3.37% ★1.35% ★3.87% ★" in table
