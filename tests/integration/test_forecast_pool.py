@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask import Flask
 from pools import mark_changed
@@ -396,3 +398,32 @@ def test_the_backtest_page_shows_each_levels_choice_and_the_table(pool, db_url, 
     assert summary.endswith("全部层级：漂移 · 回测误差 h3 3.4%，80% 区间覆盖 98%")
     table = text(out[ids_forecasts.FC_TABLE]["children"])
     assert "全部层级漂移2.87% ★0.74% ★3.37% ★1.35% ★3.87% ★" in table
+
+
+def test_carbonwall_backtest_prints_the_table_for_the_current_pool(pool, db_url):
+    from click.testing import CliRunner
+
+    from dashboard.__main__ import cli
+
+    env = {k: None for k in os.environ if k.startswith("CARBONWALL_")}
+    env["CARBONWALL_DATABASE_URL"] = db_url
+    result = CliRunner().invoke(cli, ["backtest"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        "model selection by rolling-origin backtest on this pool, as of 2024"
+    )
+    row = next(line for line in lines if line.startswith("intensity *        drift   "))
+    assert row.split() == ["intensity", "*", "drift", "2.87*", "0.74*", "3.37*", "1.35*"] + [
+        "3.87*",
+        "96%",
+        "97%",
+        "98%",
+        "100%",
+        "100%",
+    ]
+    assert (
+        "co2 *: h1 ets_pooled h2 drift h3 ets_pooled h4 ets_pooled h5 ets_pooled (decided by "
+        "level *: 5 series, 12 origins); h3 sMAPE 2.63 % (naive 8.18, drift 3.32), 80 % "
+        "coverage 85 %"
+    ) in lines
