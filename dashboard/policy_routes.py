@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/api/policy"
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file itself
-MAX_ID = 2**63 - 1  # a document id past 64 bits is no document (404), not an overflow
+MAX_ID = 2**31 - 1  # ids are INTEGER (32 bits on PostgreSQL): past it no document (404)
 MAX_PAGE = 100  # hits per search page
 MAX_OFFSET = 10_000  # the deepest search page start
 MAX_AUDIT = 1000  # audit entries per request
