@@ -111,3 +111,98 @@ def test_zc001_six_indicators_with_thresholds_and_trend(dash_duo, tmp_path):
     ]
     assert [r[3] for r in rows(driver)[1:]] == ["—"] * 5
     assert dash_duo.get_logs() == []
+
+
+# ---------------------------------------------------------------- the wall's park layer
+
+WALL_VALUES = """park_code,period,indicator,value,unit
+P34010201,2026,energy_consumption,50,万吨标准煤
+P34010201,2026,energy_co2,11,万吨
+P34010301,2026,energy_consumption,500000,tce
+P34010301,2026,energy_co2,90000,t
+P34010301,2026,clean_energy_share,92,%
+P34010301,2026,product_energy_grade,1,级
+P34010301,2026,solid_waste_utilisation,85,%
+P34010301,2026,waste_heat_utilisation,55,%
+P34010301,2026,water_reuse,91,%
+"""
+# Anhui's two cities as squares (exterior rings clockwise, as d3-geo wants)
+CITIES = {"340100": (116.7, 30.9, 118.0, 32.6), "340200": (118.1, 30.3, 118.8, 31.5)}
+
+
+def _city_layer() -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"code": code},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]],
+                },
+            }
+            for code, (x0, y0, x1, y1) in CITIES.items()
+        ],
+    }
+
+
+def test_zc002_wall_colours_a_provinces_parks_and_opens_a_card(dash_duo, tmp_path):
+    import json
+
+    import wall_data
+
+    from dashboard.app import create_app
+    from dashboard.config import Settings
+
+    url = f"sqlite:///{tmp_path}/wall.sqlite"
+    engine = make_engine(url)
+    migrate(engine)
+    wall_data.pool(engine)
+    assert ingest_bytes(engine, WALL_VALUES.encode(), "zc.csv").ok
+    layer = tmp_path / "geo" / "layer" / "340000.json"
+    layer.parent.mkdir(parents=True)
+    layer.write_text(json.dumps(_city_layer()), "utf-8")
+    settings = Settings(
+        database_url=url,
+        run_scheduler=False,
+        geo_cache_dir=str(tmp_path / "geo"),
+        root_region="340000",
+    )
+    dash_duo.start_server(create_app(settings))
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.get(dash_duo.server_url)
+    regions = "#map-graph .choroplethlayer .trace:first-child .choroplethlocation"
+    until(lambda: len(driver.find_elements(By.CSS_SELECTOR, regions)) == 2, timeout=30)
+    points = "#map-graph .scattergeo .point"
+    assert driver.find_elements(By.CSS_SELECTOR, points) == []  # no PDI parks at a province
+    driver.find_element(By.CSS_SELECTOR, "#map-mode label:nth-child(3)").click()  # 零碳园区
+    until(lambda: len(driver.find_elements(By.CSS_SELECTOR, points)) == 2, timeout=10)
+    legend = driver.find_element(By.ID, "map-legend").text
+    assert "园区颜色：零碳园区指标" in legend and "低于分档下限" in legend
+    colours = driver.execute_script(
+        "const gd = document.querySelector('#map-graph .js-plotly-plot');"
+        "return gd.data.filter(t => t.meta === 'parks').map(t => t.marker.color);"
+    )
+    # P34010201: 0.22 > 0.20, not met; P34010301: 0.18 <= 0.20 and all six reported, met
+    assert colours == [["#ff3b3b", "#22e07a"]]
+    # a click on 庐阳电子园's marker (plotly's own event: the two markers overlap at this zoom)
+    driver.execute_script(
+        "const gd = document.querySelector('#map-graph .js-plotly-plot');"
+        "const i = gd.data.findIndex(t => t.meta === 'parks');"
+        "gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: 1, pointIndex: 1,"
+        " customdata: gd.data[i].customdata[1]}]});"
+    )
+    card = "#detail-card"
+    until(lambda: "庐阳电子园" in dash_duo.find_element(card).text, timeout=10)
+    text = dash_duo.find_element(card).text
+    assert "零碳园区（2026）" in text and "达标" in text
+    assert "0.180 吨CO₂/吨标准煤（阈值 ≤ 0.20）" in text
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / "wall_zero_carbon_parks.png"))
+    assert dash_duo.get_logs() == []
