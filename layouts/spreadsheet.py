@@ -33,9 +33,15 @@ def csv_bytes(
     out = io.StringIO()
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator=lineterminator)
+    # written with \r\n so that a cell holding \r or \n is always quoted (the csv module
+    # quotes only the line terminator's characters), then the row ends as asked
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\r\n")
     for row in rows:
+        line.seek(0)
+        line.truncate()
         writer.writerow([csv_cell(v) for v in row])
+        out.write(line.getvalue()[:-2] + lineterminator)
     return out.getvalue().encode("utf-8")
 
 
@@ -70,4 +76,3 @@ XLSXWRITER_OPTIONS = {
     "strings_to_numbers": False,
     "strings_to_urls": False,
 }
-
