@@ -34,6 +34,10 @@ def prefix_of(code: str, level: str | None) -> str | None:
     return {"province": code[:2], "city": code[:4], "county": code}.get(level or "")
 
 
+def _paren(text: str, lang: str) -> str:
+    return f" ({text})" if lang == "en" else f"（{text}）"
+
+
 def _core_text(s: Any, lang: str) -> str:
     if s.core_value is None:
         return "—"
@@ -41,7 +45,7 @@ def _core_text(s: Any, lang: str) -> str:
     if s.threshold is None:
         return f"{s.core_value:.3f} {unit}"
     word = "limit" if lang == "en" else "阈值"
-    return f"{s.core_value:.3f} {unit}（{word} ≤ {s.threshold:.2f}）"
+    return f"{s.core_value:.3f} {unit}" + _paren(f"{word} ≤ {s.threshold:.2f}", lang)
 
 
 def hover(s: Any, lang: str) -> str:
@@ -51,7 +55,8 @@ def hover(s: Any, lang: str) -> str:
     return "<br>".join(
         [
             f"<b>{name}</b>",
-            f"{zero}（{s.period}）：<b>{status_name(s.status, lang)}</b>",
+            f"{zero}{_paren(s.period, lang)}{': ' if lang == 'en' else '：'}"
+            f"<b>{status_name(s.status, lang)}</b>",
             f"{core} {_core_text(s, lang)}",
         ]
     )
@@ -114,7 +119,7 @@ def card_rows(s: Any | None, lang: str = "zh") -> list[Any]:
         style={"color": STATUS_COLOURS.get(s.status, theme.MUTED), "fontWeight": 700},
     )
     return [
-        _row(f"{zero}（{s.period}）", badge),
+        _row(zero + _paren(s.period, lang), badge),
         _row(core, _core_text(s, lang)),
     ]
 
