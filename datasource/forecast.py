@@ -42,6 +42,7 @@ from datasource.forecast_backtest import (
     backtest_panel,
 )
 from datasource.forecast_calibration import (
+    CAL_MIN_SCORES,
     OriginRun,
     calibration,
     conformal_quantile,
@@ -263,7 +264,7 @@ def forecast_metric(
     scores = select.score(
         y,
         {m: {o: (r.point, r.se, r.ok) for o, r in runs[m].items()} for m in CANDIDATES},
-        {m: {o: interval_multipliers(c, SELECT_HORIZON) for o, c in cals[m].items()} for m in cals},
+        {m: {o: _multipliers(c) for o, c in cals[m].items()} for m in cals},
         panel.levels,
     )
     levels = scores.groups
@@ -308,6 +309,14 @@ def forecast_metric(
     out.scores = [dict(metric=metric, data_version=version, **r) for r in table]
     out.series = int((windows(y, last)[1] >= MIN_POINTS).sum())
     return out
+
+
+def _multipliers(cal: list[tuple[float, float, int]]) -> tuple[np.ndarray, ...]:
+    """(k80s, k95s, calibrated?s) for horizons 1..SELECT_HORIZON: whether each horizon's
+    multipliers came from enough earlier scores (else they are the normal ones)."""
+    k80, k95 = interval_multipliers(cal, SELECT_HORIZON)
+    calibrated = np.array([cal[min(h, len(cal)) - 1][2] >= CAL_MIN_SCORES for h in range(1, 6)])
+    return k80, k95, calibrated
 
 
 def _choice_row(metric: str, level: str, origin: int, c: Choice, version: int) -> dict:

@@ -247,7 +247,9 @@ class SelectionReport:
             for h in range(1, 6):
                 r = by.get((metric, level, model, h))
                 cells.append(f"{r['smape']:.2f}{'*' if r['chosen'] else ' '}" if r else "-")
-                covers.append(f"{r['cover80'] * 100:.0f}%" if r else "-")
+                covers.append(
+                    f"{r['cover80'] * 100:.0f}%" if r and r["cover80"] is not None else "-"
+                )
             lines.append(
                 f"{metric:<10}{level:<9}{model:<14}"
                 + "".join(f"{c:>8}" for c in cells)
@@ -267,9 +269,10 @@ def describe(metric: str, level: str, plan: Sequence[select.Choice]) -> str:
     if h3 is None or h3.reason == "short":
         return f"{metric} {level}: {models}; too few backtest scores: the naive forecast and band"
     beaten = [c.horizon for c in plan if c.reason == "backtest" and c.model == "naive"]
+    cover = "-" if h3.cover80 is None else f"{h3.cover80 * 100:.0f} %"
     note = f"; naive unbeaten at h{','.join(map(str, beaten))}" if beaten else ""
     return (
         f"{metric} {level}: {models} (decided by level {h3.group}: {h3.series} series, "
         f"{h3.origins} origins); h3 sMAPE {h3.smape:.2f} % (naive {h3.naive:.2f}, drift "
-        f"{h3.drift:.2f}), 80 % coverage {h3.cover80 * 100:.0f} %{note}"
+        f"{h3.drift:.2f}), 80 % coverage {cover}{note}"
     )

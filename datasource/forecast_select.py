@@ -43,7 +43,9 @@ class Choice:
     smape: float | None = None  # mean sMAPE (%) of ``model`` at this horizon
     naive: float | None = None  # the baselines' mean sMAPE at this horizon
     drift: float | None = None
-    cover80: float | None = None  # share of actuals inside ``model``'s calibrated intervals
+    # share of actuals inside ``model``'s intervals: over the forecasts whose intervals were
+    # calibrated, or over all (normal multipliers) where none was (too few earlier scores)
+    cover80: float | None = None
     cover95: float | None = None
     scores: int = 0
     series: int = 0
@@ -60,6 +62,9 @@ class Scores:
     smape: np.ndarray  # (G, M, T, H) sums of sMAPE
     cover80: np.ndarray  # (G, M, T, H) counts of actuals inside the 80 % interval
     cover95: np.ndarray
+    cal80: np.ndarray  # (G, M, T, H) the same counts over calibrated intervals only
+    cal95: np.ndarray
+    calibrated: np.ndarray  # (G, M, T, H) scores whose intervals were calibrated
     n: np.ndarray  # (G, T, H) scores
     group_of_row: np.ndarray  # each series' group index (ALL's for a series without level)
     first: np.ndarray  # each series' first scored origin column (T when never)
@@ -73,6 +78,9 @@ class Scores:
             "smape": (self.smape * known).sum(axis=2),
             "cover80": (self.cover80 * known).sum(axis=2),
             "cover95": (self.cover95 * known).sum(axis=2),
+            "cal80": (self.cal80 * known).sum(axis=2),
+            "cal95": (self.cal95 * known).sum(axis=2),
+            "calibrated": (self.calibrated * known).sum(axis=2),
             "n": (self.n * known).sum(axis=1),
             "origins": ((self.n > 0) & known).sum(axis=1),
         }
@@ -98,15 +106,17 @@ def group_index(levels: Sequence[str | None] | None, rows: int) -> tuple[list[st
 def score(
     y: np.ndarray,
     runs: Mapping[str, Mapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
-    multipliers: Mapping[str, Mapping[int, tuple[np.ndarray, np.ndarray]]],
+    multipliers: Mapping[str, Mapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]]],
     levels: Sequence[str | None] | None = None,
     models: Sequence[str] = CANDIDATES,
 ) -> Scores:
     """Score every model's forecasts (``runs[model][o]`` = (point, se, ok), log scale, horizons
     1..SELECT_HORIZON) against the actuals, with the calibrated multipliers
-    ``multipliers[model][o]`` = (k80s, k95s). A series counts at an origin when it has at
-    least MIN_FIT consecutive years ending there and every model could forecast it, so the
-    models are compared on the same forecasts."""
+    ``multipliers[model][o]`` = (k80s, k95s, calibrated?s): coverage is kept over all
+    forecasts and over those whose intervals were calibrated (the others had normal
+    multipliers). A series counts at an origin when it has at least MIN_FIT consecutive years
+    ending there and every model could forecast it, so the models are compared on the same
+    forecasts."""
     rows, t = y.shape
     hmax = SELECT_HORIZON
     groups, gidx = group_index(levels, rows)
@@ -114,6 +124,9 @@ def score(
     out = Scores(
         groups,
         tuple(models),
+        np.zeros((g, m, t, hmax)),
+        np.zeros((g, m, t, hmax)),
+        np.zeros((g, m, t, hmax)),
         np.zeros((g, m, t, hmax)),
         np.zeros((g, m, t, hmax)),
         np.zeros((g, m, t, hmax)),
@@ -146,11 +159,24 @@ def score(
                 err = 200 * np.abs(f - x) / (f + x)
                 z = np.abs(a - p) / np.where(s > 0, s, np.inf)
                 z = np.where((s == 0) & (a == p), 0.0, z)
-                k80, k95 = multipliers[name][o]
+                k80, k95, calibrated = multipliers[name][o]
                 out.smape[:, j, o, h - 1] = _by_group(sel, err, g)
                 out.cover80[:, j, o, h - 1] = _by_group(sel, z <= k80[h - 1], g)
                 out.cover95[:, j, o, h - 1] = _by_group(sel, z <= k95[h - 1], g)
+                if calibrated[h - 1]:
+                    out.cal80[:, j, o, h - 1] = out.cover80[:, j, o, h - 1]
+                    out.cal95[:, j, o, h - 1] = out.cover95[:, j, o, h - 1]
+                    out.calibrated[:, j, o, h - 1] = out.n[:, o, h - 1]
     return out
+
+
+def _coverage(w: dict[str, np.ndarray], gi: int, j: int, h: int, level: str) -> float:
+    """The share of actuals inside the intervals as the wall showed them: over the calibrated
+    ones where there are any, else over all (normal multipliers)."""
+    calibrated = w["calibrated"][gi, j, h - 1]
+    if calibrated:
+        return float(w["cal" + level][gi, j, h - 1] / calibrated)
+    return float(w["cover" + level][gi, j, h - 1] / w["n"][gi, h - 1])
 
 
 def _by_group(sel: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
@@ -214,8 +240,8 @@ def choose(scores: Scores, o: int, level: str | None) -> list[Choice]:
                 smape=float(means[model][h - 1]),
                 naive=float(means["naive"][h - 1]),
                 drift=float(means["drift"][h - 1]),
-                cover80=float(w["cover80"][gi, j, h - 1] / n[h - 1]),
-                cover95=float(w["cover95"][gi, j, h - 1] / n[h - 1]),
+                cover80=_coverage(w, gi, j, h, "80"),
+                cover95=_coverage(w, gi, j, h, "95"),
                 scores=int(n[h - 1]),
                 series=int(series[gi]),
                 origins=int(w["origins"][gi, h - 1]),
@@ -247,8 +273,8 @@ def table(scores: Scores, o: int) -> list[dict]:
                         model=name,
                         horizon=h,
                         smape=float(w["smape"][gi, j, h - 1] / n),
-                        cover80=float(w["cover80"][gi, j, h - 1] / n),
-                        cover95=float(w["cover95"][gi, j, h - 1] / n),
+                        cover80=_coverage(w, gi, j, h, "80"),
+                        cover95=_coverage(w, gi, j, h, "95"),
                         n_scores=n,
                         chosen=chosen.get(h) == name,
                     )

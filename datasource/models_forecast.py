@@ -97,8 +97,8 @@ class ForecastScore(Base):
     model: Mapped[str] = mapped_column(String(32), primary_key=True)
     horizon: Mapped[int] = mapped_column(Integer, primary_key=True)
     smape: Mapped[float] = mapped_column(Float)
-    cover80: Mapped[float] = mapped_column(Float)
-    cover95: Mapped[float] = mapped_column(Float)
+    cover80: Mapped[float | None] = mapped_column(Float)  # None: no calibrated interval scored
+    cover95: Mapped[float | None] = mapped_column(Float)
     n_scores: Mapped[int] = mapped_column(Integer)
     chosen: Mapped[bool] = mapped_column(Boolean)
     data_version: Mapped[int] = mapped_column(Integer)

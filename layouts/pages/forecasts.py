@@ -139,7 +139,10 @@ def table(rows: Sequence[Any], lang: str) -> html.Div:
         for h in HORIZONS:
             r = by.get((level, model, h))
             cells.append(
-                html.Td("—" if r is None else f"{r.cover80 * 100:.0f}%", className="text-end")
+                html.Td(
+                    "—" if r is None or r.cover80 is None else f"{r.cover80 * 100:.0f}%",
+                    className="text-end",
+                )
             )
         body.append(html.Tr(cells))
     return html.Div(
