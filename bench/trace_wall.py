@@ -31,7 +31,7 @@ from wall_vs_peer import load_measure  # noqa: E402
 
 CATEGORIES = (
     "devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,"
-    "blink.user_timing,loading,disabled-by-default-v8.compile"
+    "blink.user_timing,loading"
 )
 
 # Wrap window.Plotly as soon as any script defines it: time each draw per graph.
@@ -113,45 +113,62 @@ def drain(d) -> tuple[list[dict], list[dict]]:  # type: ignore[no-untyped-def]
 
 
 KIND = {
-    "EvaluateScript": "script: evaluate (top level)",
-    "v8.compile": "script: compile",
-    "v8.compileModule": "script: compile",
-    "v8.parseOnBackground": "script: compile",
+    "v8.compile": "script: parse and compile",
+    "v8.compileModule": "script: parse and compile",
+    "V8.ParseProgram": "script: parse and compile",
+    "V8.ParseFunction": "script: parse and compile",
+    "V8.PreParse": "script: parse and compile",
+    "V8.CompileCode": "script: parse and compile",
+    "V8.CompileIgnition": "script: parse and compile",
+    "V8.CollectSourcePositions": "script: parse and compile",
+    "EvaluateScript": "script: top-level run of the bundles",
+    "v8.run": "script: top-level run of the bundles",
     "FunctionCall": "script: functions (React, plotly, callbacks)",
+    "v8.callFunction": "script: functions (React, plotly, callbacks)",
     "TimerFire": "script: functions (React, plotly, callbacks)",
     "FireAnimationFrame": "script: functions (React, plotly, callbacks)",
     "EventDispatch": "script: functions (React, plotly, callbacks)",
     "RunMicrotasks": "script: functions (React, plotly, callbacks)",
-    "V8.GCScavenger": "garbage collection",
-    "MajorGC": "garbage collection",
     "MinorGC": "garbage collection",
-    "V8.GC_MC_BACKGROUND_MARKING": None,
+    "MajorGC": "garbage collection",
     "UpdateLayoutTree": "style and layout",
     "Layout": "style and layout",
     "ParseAuthorStyleSheet": "style and layout",
     "Paint": "paint and composite",
     "PaintImage": "paint and composite",
-    "CompositeLayers": "paint and composite",
+    "Layerize": "paint and composite",
     "Commit": "paint and composite",
     "ParseHTML": "parse HTML",
+    "RunTask": "other (tasks' own time)",
 }
 
 
-def main_thread(events: list[dict]) -> int | None:
+def kind_of(name: str) -> str | None:
+    if name.startswith("V8.GC"):
+        return "garbage collection"
+    return KIND.get(name)
+
+
+def main_thread(events: list[dict], base: str) -> tuple[int, int] | None:
+    """(pid, tid) of the renderer main thread that loaded the wall (site isolation gives the
+    first blank page a renderer of its own)."""
     for e in events:
-        if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain":
-            return e.get("tid")
+        data = e.get("args", {}).get("data", {})
+        if e.get("name") == "navigationStart" and str(data.get("documentLoaderURL", "")).startswith(
+            base
+        ):
+            return e.get("pid"), e.get("tid")
     return None
 
 
-def breakdown(events: list[dict], t0: float, t1: float, tid: int | None) -> dict[str, float]:
+def breakdown(events: list[dict], t0: float, t1: float, thread) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Main-thread time (ms) by kind between trace timestamps t0 and t1 (µs), outermost events
     only (a compile inside an evaluation counts as compile, the rest as evaluation)."""
     spans = []
     for e in events:
-        if e.get("ph") != "X" or e.get("tid") != tid or "dur" not in e:
+        if e.get("ph") != "X" or (e.get("pid"), e.get("tid")) != thread or "dur" not in e:
             continue
-        kind = KIND.get(e["name"])
+        kind = kind_of(e["name"])
         if kind is None or not (t0 <= e["ts"] < t1):
             continue
         spans.append((e["ts"], e["ts"] + e["dur"], kind))
@@ -171,7 +188,7 @@ def breakdown(events: list[dict], t0: float, t1: float, tid: int | None) -> dict
     return {k: v / 1000 for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
 
-def per_script(events: list[dict], net: list[dict], tid: int | None) -> list[tuple]:
+def per_script(events: list[dict], net: list[dict], tid) -> list[tuple]:  # type: ignore[no-untyped-def]
     size: dict[str, list[int]] = {}
     ids: dict[str, str] = {}
     for m in net:
@@ -193,7 +210,7 @@ def per_script(events: list[dict], net: list[dict], tid: int | None) -> list[tup
             continue
         if e["name"] in ("v8.compile", "v8.parseOnBackground", "v8.compileModule"):
             compile_ms[url] += e["dur"] / 1000
-        elif e["name"] == "EvaluateScript" and e.get("tid") == tid:
+        elif e["name"] == "EvaluateScript" and (e.get("pid"), e.get("tid")) == tid:
             eval_ms[url] += e["dur"] / 1000
     rows = []
     for url, (wire, decoded) in size.items():
@@ -264,10 +281,10 @@ def trace_bounds(events: list[dict], mark: str) -> float | None:
     return None
 
 
-def report(label: str, events: list[dict], t_from: float, t_to: float) -> None:
+def report(label: str, events: list[dict], t_from: float, t_to: float, thread) -> None:  # type: ignore[no-untyped-def]
     print(f"\n## {label}")
     print(f"main thread, {(t_to - t_from) / 1000:,.0f} ms window (ms of self time):")
-    for kind, ms in breakdown(events, t_from, t_to, main_thread(events)).items():
+    for kind, ms in breakdown(events, t_from, t_to, thread).items():
         print(f"  {kind:<48} {ms:8.0f}")
 
 
@@ -281,7 +298,7 @@ def run(base: str, size: tuple[int, int], drill: str, measure, trace_out: Path |
         draws_load = d.execute_script("return window.cwDraws.slice()")
         time.sleep(0.3)
         net, chunks = drain(d)
-        events = [e for c in chunks for e in c.get("value", [])]
+        events = list(chunks)  # chromedriver: one trace event per message
         # the drill: a real click, as measure.py does
         pt = d.execute_script(measure.POINT_JS, drill)
         d.execute_script("performance.mark('cw-click'); window.cwDraws = [];")
@@ -297,15 +314,19 @@ def run(base: str, size: tuple[int, int], drill: str, measure, trace_out: Path |
         draws_drill = d.execute_script("return window.cwDraws.slice()")
         time.sleep(0.3)
         net2, chunks2 = drain(d)
-        events += [e for c in chunks2 for e in c.get("value", [])]
+        events += chunks2
     finally:
         d.quit()
     if trace_out:
         trace_out.write_text(json.dumps({"traceEvents": events}), encoding="utf-8")
-    tid = main_thread(events)
+    tid = main_thread(events, base)
     origin = nav_start(net)
     ts_nav = next(
-        (e["ts"] for e in events if e.get("name") == "navigationStart" and e.get("tid") == tid),
+        (
+            e["ts"]
+            for e in events
+            if e.get("name") == "navigationStart" and (e.get("pid"), e.get("tid")) == tid
+        ),
         None,
     )
     ts_ready = trace_bounds(events, "cw-ready")
@@ -339,9 +360,9 @@ def run(base: str, size: tuple[int, int], drill: str, measure, trace_out: Path |
                 f"until drawn {done if done is None else round(done)}"
             )
     if ts_nav and ts_ready:
-        report("first load: navigation -> ready", events, ts_nav, ts_ready)
+        report("first load: navigation -> ready", events, ts_nav, ts_ready, tid)
     if ts_click and ts_drilled:
-        report("drill: click -> cities drawn", events, ts_click, ts_drilled)
+        report("drill: click -> cities drawn", events, ts_click, ts_drilled, tid)
 
 
 def main() -> None:

@@ -10,10 +10,10 @@ up) is a Streamlit build of the same wall. This script, in order:
 2. loads the same rows into a product pool once (SQLite under --home/pool: emissions split under
    the 1,048,576-line file limit, indicators renamed gdp -> gdp_current, gdp_constant_2020 ->
    gdp_constant with base year 2020), then rollup and forecasts: ~3 min;
-3. serves the product (`carbonwall serve --workers 2`, the checkout's geo cache) and measures it
-   with the peer's measure.py at each size, stops it, then the same for the peer (its venv under
-   --home/venv if present, else this interpreter with `pip install -e ".[bench]"`): one server at
-   a time, same browser settings;
+3. serves the product (`carbonwall serve --workers 2`, the checkout's geo cache) and the peer
+   (its venv under --home/venv if present, else this interpreter with `pip install -e
+   ".[bench]"`), and measures both with the peer's measure.py at each size: one browser at a
+   time, the two walls' runs alternating, same browser settings;
 4. prints medians of --runs fresh-browser runs (cold HTTP cache, warm server after --warmup runs).
 
 Ready = every plotly graph drawn and the page idle; drill = a real click on Anhui to its cities
@@ -59,41 +59,52 @@ def sized(measure, width: int, height: int):  # type: ignore[no-untyped-def]
     return original, make_driver
 
 
-def measure_wall(measure, base: str, sizes, runs: int, warmup: int, drill: str) -> dict:  # type: ignore[no-untyped-def]
+def summary(warm: list[dict], each: list[dict]) -> dict:
     import statistics
 
-    out = {}
+    for r in warm + each:
+        r["bytes_total"] = (r.get("http_bytes") or 0) + (r.get("ws_bytes") or 0)
+    med = {}
+    for k in KEYS:
+        vals = [r[k] for r in each if isinstance(r.get(k), (int, float))]
+        med[k] = statistics.median(vals) if vals else None
+    return {
+        "median": med,
+        "spread": {
+            k: [min(r[k] for r in each if r.get(k)), max(r[k] for r in each if r.get(k))]
+            for k in ("ready_ms", "drill_ms")
+            if any(r.get(k) for r in each)
+        },
+        "drill_ok": sum(r.get("drill") == "ok" for r in each),
+        "plots": each[0].get("plots") if each else None,
+        "external": sorted({u for r in warm + each for u in r.get("external", [])}),
+        "console_errors": sorted({e for r in warm + each for e in r.get("console_errors", [])})[:5],
+        "overflow": any(r.get("overflow") for r in each),
+        "warmup": warm,
+        "each": each,
+    }
+
+
+def measure_walls(measure, bases: dict[str, str], sizes, runs: int, warmup: int, drill: str):  # type: ignore[no-untyped-def]
+    """Every wall at every size; the walls' runs alternate (A B A B ...), one browser at a
+    time, so a noisy machine's slow minute falls on both."""
+    out: dict[str, dict] = {name: {} for name in bases}
     for width, height in sizes:
         original, make = sized(measure, width, height)
         measure.make_driver = make
+        warm: dict[str, list] = {name: [] for name in bases}
+        each: dict[str, list] = {name: [] for name in bases}
         try:
-            warm = [measure.one_run(base, "/", drill, None, f"w{i}") for i in range(warmup)]
-            each = [measure.one_run(base, "/", drill, None, f"r{i}") for i in range(runs)]
+            for i in range(warmup):
+                for name, base in bases.items():
+                    warm[name].append(measure.one_run(base, "/", drill, None, f"w{i}"))
+            for i in range(runs):
+                for name, base in bases.items():
+                    each[name].append(measure.one_run(base, "/", drill, None, f"r{i}"))
         finally:
             measure.make_driver = original
-        for r in warm + each:
-            r["bytes_total"] = (r.get("http_bytes") or 0) + (r.get("ws_bytes") or 0)
-        med = {}
-        for k in KEYS:
-            vals = [r[k] for r in each if isinstance(r.get(k), (int, float))]
-            med[k] = statistics.median(vals) if vals else None
-        out[f"{width}x{height}"] = {
-            "median": med,
-            "spread": {
-                k: [min(r[k] for r in each if r.get(k)), max(r[k] for r in each if r.get(k))]
-                for k in ("ready_ms", "drill_ms")
-                if any(r.get(k) for r in each)
-            },
-            "drill_ok": sum(r.get("drill") == "ok" for r in each),
-            "plots": each[0].get("plots") if each else None,
-            "external": sorted({u for r in warm + each for u in r.get("external", [])}),
-            "console_errors": sorted({e for r in warm + each for e in r.get("console_errors", [])})[
-                :5
-            ],
-            "overflow": any(r.get("overflow") for r in each),
-            "warmup": warm,
-            "each": each,
-        }
+        for name in bases:
+            out[name][f"{width}x{height}"] = summary(warm[name], each[name])
     return out
 
 
@@ -161,20 +172,22 @@ def main() -> None:
     data = ps.ensure_data(peers, args.home)
     ps.ensure_pool(data, args.home, args.geo_cache.resolve())
     measure = load_measure(peers)
-    results: dict[str, dict] = {}
-    for name in ("product", "peer"):
-        if args.only and name != args.only:
-            continue
-        port = ps.free_port()
-        if name == "product":
-            server = ps.start_product(args.home, args.geo_cache.resolve(), port)
-        else:
-            server = ps.start_peer(peers, args.home, data, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
+    servers, bases = [], {}
+    try:
+        for name in ("product", "peer"):
+            if args.only and name != args.only:
+                continue
+            port = ps.free_port()
+            if name == "product":
+                servers.append(ps.start_product(args.home, args.geo_cache.resolve(), port))
+            else:
+                servers.append(ps.start_peer(peers, args.home, data, port))
+            bases[name] = f"http://127.0.0.1:{port}"
+        for base in bases.values():
             ps.wait_http(base + "/")
-            results[name] = measure_wall(measure, base, sizes, args.runs, args.warmup, args.drill)
-        finally:
+        results = measure_walls(measure, bases, sizes, args.runs, args.warmup, args.drill)
+    finally:
+        for server in servers:
             ps.stop(server)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -18,7 +18,7 @@ import callbacks
 from callbacks.common import Deps
 from callbacks.errors import handler
 from callbacks.refresh import freshness_of
-from dashboard import security
+from dashboard import security, static_cache
 from dashboard.config import Settings
 from dashboard.logs import configure_logging
 from dashboard.wall_state import WallState, start_poller
@@ -200,6 +200,7 @@ def create_app(
         app.carbonwall_scheduler = _start_scheduler(state, settings, engine, heavy=heavy)  # type: ignore[attr-defined]
     app.carbonwall_state = state  # type: ignore[attr-defined]
     security.install(app, settings, sessions=sessions)
+    static_cache.install(app, ASSETS)  # hash-named asset URLs, cached for a year
     _register_resources(app)
     return app
 
