@@ -111,7 +111,8 @@ def summary(lines: Sequence[tuple[str, str, Sequence[Any]]], lang: str) -> html.
     for level, group, plan in sorted(lines, key=lambda line: level_order(line[0])):
         text, _ = figures_outlook.track_text(plan, lang)
         extra = t("borrowed", lang) if group != level else ""
-        items.append(html.Li(f"{level_name(level, lang)}：{text}{extra}"))
+        colon = ": " if lang == "en" else "："
+        items.append(html.Li(f"{level_name(level, lang)}{colon}{text}{extra}"))
     return html.Ul(items, className="mb-0", style={"color": "#e0f2fe"})
 
 

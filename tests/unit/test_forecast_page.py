@@ -81,6 +81,11 @@ def test_the_summary_says_what_each_level_chose_and_when_it_borrowed():
         "省：Theta · 回测误差 h3 5.8%，80% 区间覆盖 82%",
         "园区：漂移 · 回测误差 h3 5.8%，80% 区间覆盖 82%（序列太少，沿用全部层级的选择）",
     ]
+    english = page.summary([("park", "*", plan("drift", "*"))], "en")
+    assert texts(english) == [
+        "park: drift · backtest sMAPE h3 5.8%, 80% PI coverage 82% (too few series: all levels' "
+        "choice)"
+    ]
 
 
 def test_the_page_is_routed_and_in_the_navigation():
