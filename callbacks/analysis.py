@@ -60,6 +60,7 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSett
         analysis_forecasts,
         analysis_gases,
         analysis_inventory,
+        analysis_periods,
         analysis_regions,
         analysis_sectors,
     )
@@ -70,5 +71,6 @@ def register(app: Dash, *, sessions: sessionmaker[Session], settings: ScreenSett
         analysis_gases,
         analysis_inventory,
         analysis_forecasts,
+        analysis_periods,
     ):
         module.register(app, sessions=sessions, settings=settings)

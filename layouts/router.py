@@ -16,10 +16,19 @@ PageBuilder = Callable[..., Any]
 
 def pages() -> dict[str, PageBuilder]:
     """Path -> build(settings, params, lang) of every page beside the wall."""
-    from layouts.pages import analysis, data_pool, parks, policy, policy_admin, policy_stats
+    from layouts.pages import (
+        analysis,
+        data_pool,
+        parks,
+        periods,
+        policy,
+        policy_admin,
+        policy_stats,
+    )
 
     return {
         **analysis.pages(),
+        periods.PATH: periods.build,
         "/parks": parks.build,
         "/policy": policy.build,
         "/policy/stats": policy_stats.build,
@@ -29,7 +38,13 @@ def pages() -> dict[str, PageBuilder]:
 
 
 # pages that bring no navigation bar of their own get the analysis pages' bar
-_WITH_OWN_NAV = {"/analysis/regions", "/analysis/sectors", "/analysis/gases", "/inventory"}
+_WITH_OWN_NAV = {
+    "/analysis/regions",
+    "/analysis/sectors",
+    "/analysis/gases",
+    "/inventory",
+    "/analysis/periods",
+}
 
 
 def build_page(
