@@ -151,6 +151,7 @@ class TargetTrack:
     fallback: tuple[str, ...] = ()  # marks of the base and current values (definitions)
     label_zh: str | None = None  # the definition's name, e.g. 能源活动CO₂／2020年可比价GDP
     label_en: str | None = None
+    price_base_year: int | None = None  # the GDP price base year the values are on
 
 
 def _year(period: str) -> int:
@@ -442,6 +443,7 @@ def evaluate_on(
         fallback=flags,
         label_zh=definition.label("zh", price_year),
         label_en=definition.label("en", price_year),
+        price_base_year=price_year or definition.gdp_base_year,
     )
 
 

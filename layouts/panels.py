@@ -144,15 +144,15 @@ def _target_tile(target: Any, lang: str, dual: Any = None) -> html.Div:
         return _with_dual(tile, html.Div(className="kpi-def"), dual, lang)
     status = target.status
     plan = i18n.plan(target.plan, lang)
-    assessed = getattr(target, "definition", None) is not None
-    label = t("kpi_assessed" if assessed else "kpi_target_plan", lang, plan=plan)
-    result = _plan_result(dual, target.plan, lang)
-    if result:
-        label = f"{label} · {result}"
     goal = t("target_goal", lang, change=i18n.pct_as_set(target.target_change))
+    if getattr(target, "definition", None) is not None:  # the goal in the title: no wrap
+        label = t("kpi_assessed", lang, plan=plan) + " · " + goal.lstrip("/ ")
+        unit = t("since_base", lang, year=target.base_period)
+    else:
+        label, unit = t("kpi_target_plan", lang, plan=plan), goal
     status_span = html.Span(t(f"status_{status}", lang), className=f"status status-{status}")
     if status == "no_data" or target.change_so_far is None:
-        tile = _tile("target", label, "—", goal, status_span, cls="status-no_data")
+        tile = _tile("target", label, "—", unit, status_span, cls="status-no_data")
         return _with_dual(tile, _definition_line(target, lang), dual, lang, target)
     if target.needed_annual_rate is not None and target.needed_annual_rate >= 0:
         need = t("headroom", lang, rate=i18n.pct(target.needed_annual_rate))
@@ -162,7 +162,7 @@ def _target_tile(target: Any, lang: str, dual: Any = None) -> html.Div:
         need = t("target_year_now", lang)
     foot = [html.Span(need + " · "), status_span]
     value = i18n.pct(target.change_so_far)
-    tile = _tile("target", label, value, goal, foot, cls=f"status-{status}")
+    tile = _tile("target", label, value, unit, foot, cls=f"status-{status}")
     return _with_dual(tile, _definition_line(target, lang), dual, lang, target)
 
 
@@ -171,39 +171,45 @@ def _with_dual(
 ) -> html.Div:
     """Faces that take turns (assets/30-targets.css), since one tile this size cannot show it
     all legibly from across the room: the progress with its definition line; the assessed
-    intensity itself (value, definition, base year, fallback marks); the running plan's dual
-    control."""
+    intensity itself (value, definition, base year, fallback marks); the closed plan's result;
+    the running plan's dual control."""
     faces = [html.Div([*tile.children, definition], className="kpi-face")]
-    for face in (assessed_face(target, lang), dual_control_face(dual, lang)):
-        if face is not None:
-            faces.append(face)
+    plan = getattr(target, "plan", None)
+    extra = (
+        assessed_face(target, lang),
+        result_face(dual, plan, lang),
+        dual_control_face(dual, lang),
+    )
+    faces.extend(face for face in extra if face is not None)
     tile.children = [html.Div(faces, className=f"kpi-faces faces-{len(faces)}")]
     return tile
 
 
 def _definition_line(target: Any, lang: str) -> html.Div:
-    """能源活动CO₂／2020年可比价GDP ※: what the assessed figure is (※: a fallback, named on the
-    assessed face)."""
-    label = getattr(target, "label_en" if lang == "en" else "label_zh", None)
-    if not label:
+    """能源活动CO₂ ※下级汇总: what the assessed figure counts, and its first fallback mark
+    (the GDP it is divided by is on the assessed face; every mark in the title)."""
+    definition = getattr(target, "definition", None)
+    if definition is None:
         return html.Div(className="kpi-def")
-    mark = " ※" if getattr(target, "fallback", ()) else ""
-    return html.Div([label, html.Span(mark, className="kpi-fallback")], className="kpi-def")
+    marks = [t(f"fallback_{m}", lang) for m in getattr(target, "fallback", ())]
+    first = " ※" + marks[0] + ("…" if len(marks) > 1 else "") if marks else ""
+    full = getattr(target, "label_en" if lang == "en" else "label_zh", None) or ""
+    return html.Div(
+        [definition.numerator_label(lang), html.Span(first, className="kpi-fallback")],
+        className="kpi-def",
+        title=" ".join([full, *marks]),
+    )
 
 
 def assessed_face(target: Any, lang: str) -> html.Div | None:
-    """The assessed intensity on its definition: 0.843 吨/万元, 能源活动CO₂／2020年可比价GDP,
-    its base-year value and the fallback marks (None for a target without a definition)."""
-    label = getattr(target, "label_en" if lang == "en" else "label_zh", None)
-    if target is None or not label or target.current_value is None:
+    """The assessed intensity on its definition: 0.843 吨/万元 = 能源活动CO₂ ÷ 2020年可比价GDP
+    (None for a target without a definition or a value)."""
+    definition = getattr(target, "definition", None)
+    if target is None or definition is None or target.current_value is None:
         return None
     plan = i18n.plan(target.plan, lang)
-    base = ""
-    if target.base_value is not None:
-        value = i18n.intensity(target.base_value)
-        base = t("assessed_base", lang, year=target.base_period, value=value)
-    marks = [t(f"fallback_{m}", lang) for m in getattr(target, "fallback", ())]
     title = t("assessed_title", lang, plan=plan, year=target.current_period)
+    gdp = definition.gdp_label(lang, getattr(target, "price_base_year", None))
     return html.Div(
         [
             html.Div(title, className="kpi-label"),
@@ -213,30 +219,56 @@ def assessed_face(target: Any, lang: str) -> html.Div | None:
                     html.Span(t("unit_intensity", lang), className="kpi-unit"),
                 ]
             ),
-            html.Div(label, className="kpi-def"),
-            html.Div(
-                [
-                    base,
-                    html.Span(" ※" + "、".join(marks) if marks else "", className="kpi-fallback"),
-                ],
-                className="kpi-def",
-            ),
+            html.Div(definition.numerator_label(lang), className="kpi-def"),
+            html.Div("÷ " + gdp, className="kpi-def"),
         ],
         className="kpi-face",
     )
 
 
-def _plan_result(dual: Any, plan: str, lang: str) -> str:
-    """十四五：已完成 / 未完成 / 待2025年数据 for a closed plan the tile shows; "" otherwise."""
+_CONTROL_NAMES = {"co2_intensity": "dual_intensity", "co2": "dual_total"}
+
+
+def result_face(dual: Any, plan: str | None, lang: str) -> html.Div | None:
+    """A closed plan's result (datasource.dual_control.PlanStanding.result): 已完成 / 未完成 /
+    待2025年数据, and each targeted metric's change against its goal; None for a plan that is
+    not closed (or has no targeted metric with data)."""
     found = next((p for p in dual or () if p.plan == plan and p.result), None)
     if found is None:
-        return ""
-    return t(
-        f"plan_result_{found.result}",
-        lang,
-        plan=i18n.plan(plan, lang),
-        year=found.target_period,
-    ).split("：" if lang != "en" else ": ", 1)[-1]
+        return None
+    name = i18n.plan(found.plan, lang)
+    title = t("result_title", lang, plan=name, base=found.base_period, end=found.target_period)
+    text = t(f"plan_result_{found.result}", lang, plan=name, year=found.target_period)
+    lines = []
+    for c in found.controls:
+        if c.kind != "change" or c.current_change is None:
+            continue
+        key = _CONTROL_NAMES.get(c.metric, f"metric_{c.metric}")
+        goal = i18n.pct_as_set(c.target_change)
+        lines.append(
+            html.Div(
+                t(
+                    "result_line",
+                    lang,
+                    name=t(key, lang),
+                    change=i18n.pct(c.current_change),
+                    goal=goal,
+                    year=c.current_period,
+                ),
+                className="kpi-def",
+            )
+        )
+    return html.Div(
+        [
+            html.Div(title, className="kpi-label"),
+            html.Div(
+                html.Span(text, className=f"dual-status result-{found.result}"),
+                className="dual-cells",
+            ),
+            *lines[:2],
+        ],
+        className="kpi-face",
+    )
 
 
 def dual_control_face(dual: Any, lang: str) -> html.Div | None:

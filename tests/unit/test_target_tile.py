@@ -78,38 +78,61 @@ def test_the_tile_shows_the_assessed_intensity_its_definition_and_marks():
     tile = panels._target_tile(track(), "zh")
     progress, assessed = faces(tile)
     assert texts(progress) == [
-        "十四五考核强度",
+        "十四五考核强度 · 目标 −19.5%",
         "−10.0%",
-        "/ 目标 −19.5%",
+        "较2020年",
         "尚需年均 −10.6% · ",
         "滞后",
-        "能源活动CO₂/2020年可比价GDP",
-        " ※",
+        "能源活动CO₂",
+        " ※下级汇总",
     ]
+    assert progress.children[-1].title == "能源活动CO₂/2020年可比价GDP 下级汇总"
     assert texts(assessed) == [
         "十四五考核强度 2024年",
         "0.450",
         "吨/万元",
-        "能源活动CO₂/2020年可比价GDP",
-        "基年2020年 0.500",
-        " ※下级汇总",
+        "能源活动CO₂",
+        "÷ 2020年可比价GDP",
     ]
     assert tile.className == "kpi-tile status-off_track"
     assert tile.children[0].className == "kpi-faces faces-2"
 
 
-def test_current_price_fallback_is_named_in_english():
-    tile = panels._target_tile(track(fallback=("current_prices", "derived")), "en")
-    assert texts(faces(tile)[1])[-2:] == [
-        "base 2020: 0.500",
-        " ※current-price GDP fallback、sum of sub-regions",
-    ]
+def test_fallbacks_are_named_in_english_and_the_price_base_actually_used():
+    tile = panels._target_tile(
+        track(fallback=("current_prices", "derived"), price_base_year=2015), "en"
+    )
+    progress, assessed = faces(tile)
+    assert texts(progress)[-2:] == ["energy-activity CO₂", " ※current-price GDP fallback…"]
+    assert progress.children[-1].title == (
+        "energy-activity CO₂ / GDP at constant 2020 prices current-price GDP fallback "
+        "sum of sub-regions"
+    )
+    assert texts(assessed)[-1] == "÷ GDP at constant 2015 prices"
 
 
 def test_the_closed_plan_result_and_the_running_plans_dual_control():
     fifteenth = Definition("co2_intensity", "energy_co2", "constant", 2025)
+    assessed = dc.Control(
+        "co2_intensity",
+        "change",
+        ASSESSED,
+        "off_track",
+        target_change=-0.195,
+        current_period="2024",
+        current_change=-0.1,
+    )
+    energy = dc.Control(
+        "energy_intensity",
+        "change",
+        Definition("energy_intensity", "energy", "constant", 2020),
+        "on_track",
+        target_change=-0.135,
+        current_period="2024",
+        current_change=-0.14,
+    )
     plans = [
-        standing("14th-FYP", "closed", [], "pending", "2020", "2025"),
+        standing("14th-FYP", "closed", [assessed, energy], "pending", "2020", "2025"),
         standing(
             "15th-FYP",
             "running",
@@ -120,8 +143,13 @@ def test_the_closed_plan_result_and_the_running_plans_dual_control():
         ),
     ]
     tile = panels._target_tile(track(), "zh", plans)
-    progress, _assessed, dual = faces(tile)
-    assert texts(progress)[0] == "十四五考核强度 · 待2025年数据"
+    progress, _assessed, result, dual = faces(tile)
+    assert texts(result) == [
+        "十四五（2020→2025）考核结果",
+        "待2025年数据",
+        "强度 −10.0% / 目标 −19.5%",
+        "能耗强度 −14.0% / 目标 −13.5%",
+    ]
     assert texts(dual) == [
         "十五五双控（2025→2030）",
         "强度",
@@ -131,7 +159,13 @@ def test_the_closed_plan_result_and_the_running_plans_dual_control():
         "口径：能源活动CO₂",
         "强度分母：2025年可比价GDP",
     ]
-    assert tile.children[0].className == "kpi-faces faces-3"
+    assert tile.children[0].className == "kpi-faces faces-4"
+    final = [standing("14th-FYP", "closed", [assessed], "not_achieved", "2020", "2025")]
+    assert texts(panels.result_face(final, "14th-FYP", "en"))[:2] == [
+        "14th FYP (2020→2025) result",
+        "not achieved",
+    ]
+    assert panels.result_face(plans, "15th-FYP", "zh") is None  # running: no result
 
 
 def test_dual_control_with_targets_and_without_the_base_year():
