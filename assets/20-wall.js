@@ -28,9 +28,15 @@
   }
 
   /* A drill-down redraws the map under a still mouse: drop the hover box of the old region
-     now and once the new figure is drawn, else it stays over the new map. */
+     now and once the new figure is drawn, else it stays over the new map; not once the mouse
+     has moved again (that hover is a new one, and the next click needs it). */
+  window.cwLastPointer = 0;
+  window.addEventListener("pointermove", function () { window.cwLastPointer = Date.now(); },
+    { capture: true, passive: true });
   function unhoverMap() {
+    var since = Date.now();
     function drop() {
+      if (window.cwLastPointer > since) { return; }
       var graph = document.querySelector("#map-graph .js-plotly-plot");
       if (graph && window.Plotly && window.Plotly.Fx) { window.Plotly.Fx.unhover(graph); }
     }

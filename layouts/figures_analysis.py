@@ -19,6 +19,7 @@ from layouts.figures import (
     SECTOR_SHORT,
     WAN_CO2E,
     empty,
+    marker_gap,
     policy_marks,
     year_fraction,
 )
@@ -170,7 +171,8 @@ def history(rows: Sequence[Any], *, policies: Sequence[Any] = (), lang: str = "z
     notes: list[dict[str, Any]] = []
     if yearly:  # a bar stands on its year, so a policy of mid-2021 falls between 2021 and 2022
         within = [m for m in policies if x[0] <= year_fraction(m.issued_on) < x[-1] + 1]
-        shapes, notes = policy_marks(within, lang, 1.0, shift=-0.5)
+        gap = marker_gap(x[-1] + 1 - x[0])  # markers never on each other (issue 15)
+        shapes, notes = policy_marks(within, lang, 1.0, shift=-0.5, within=gap)
     xaxis: dict[str, Any] = {"type": "category"}
     if yearly:  # numeric, so a policy can stand at its date between two years' bars
         xaxis = {"tickformat": "d", "hoverformat": "d", "range": [x[0] - 0.6, x[-1] + 0.6]}

@@ -9,6 +9,7 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.localise import localise
 from layouts.settings import ScreenSettings
 
 PageBuilder = Callable[..., Any]
@@ -69,7 +70,7 @@ def frame(bars: list[Any], body: Any, lang: str = "zh") -> html.Div:
     """A page beside the wall: ``bars`` on top, ``body`` scrolling in the rest of the screen
     (html and body never scroll: the wall's stylesheet hides their overflow)."""
     return html.Div(
-        [*bars, html.Div(body, className="page-body")],
+        localise([*bars, html.Div(body, className="page-body")], lang),
         className="page",
         lang="en" if lang == "en" else "zh-CN",
     )

@@ -156,3 +156,24 @@ def test_truth004_no_text_below_18px_at_1080p(dash_duo, wall_db, address):  # no
     )
     assert len(values) >= 6 and min(values) >= 48  # the target tile may hold two
     assert dash_duo.get_logs() == []
+
+
+def test_truth005_no_stale_hover_box_after_a_drill_down(dash_duo, wall_db):  # noqa: F811
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    dash_duo.start_server(make_app(wall_db[0]))
+    viewport(dash_duo.driver, 1920, 1080)
+    dash_duo.driver.get(dash_duo.server_url)
+    wait_drawn(dash_duo, 3)
+    anhui = dash_duo.driver.execute_script(
+        "const g = document.querySelector('#map-graph .js-plotly-plot');"
+        "return g.data[0].locations.indexOf('340000');"
+    )
+    target = dash_duo.find_elements("#map-graph .choroplethlayer .trace:first-child path")[anhui]
+    ActionChains(dash_duo.driver).move_to_element(target).perform()
+    until(lambda: dash_duo.find_elements("#map-graph .hoverlayer .hovertext"), 5)
+    ActionChains(dash_duo.driver).click_and_hold().release().perform()  # the mouse stays put
+    until(lambda: crumbs(dash_duo) == "全国›安徽省", 10)
+    wait_drawn(dash_duo, 2)
+    until(lambda: dash_duo.find_elements("#map-graph .hoverlayer .hovertext") == [], 5)
+    assert dash_duo.get_logs() == []

@@ -369,3 +369,31 @@ def test_times_are_shown_in_beijing_time_whatever_the_server_zone():
     assert Settings.from_env({"CARBONWALL_TIME_ZONE": "Europe/Berlin"}).time_zone == "Europe/Berlin"
     with pytest.raises(ConfigError, match="CARBONWALL_TIME_ZONE must be an IANA time zone"):
         Settings(time_zone="Beijing")
+
+
+def test_components_speak_chinese_on_the_chinese_pages():
+    import dash_ag_grid as dag
+    from dash import dcc, html
+
+    from layouts.localise import localise
+
+    own = dcc.Dropdown(id="b", labels={"search": "查找"})
+    tree = html.Div(
+        [
+            dcc.Dropdown(id="a"),
+            html.Div(own),
+            dag.AgGrid(id="g", dashGridOptions={"localeText": {"noRowsToShow": "无园区"}}),
+        ]
+    )
+    localise(tree, "zh")
+    first = tree.children[0]
+    assert first.labels["search"] == "搜索"
+    assert first.labels["no_options_found"] == "无匹配选项"
+    assert first.labels["selected_count"] == "已选 {num_selected} 项"
+    assert own.labels == {"search": "查找"}  # a page's own words stay
+    grid = tree.children[2].dashGridOptions["localeText"]
+    assert grid["noRowsToShow"] == "无园区"
+    assert grid["filterOoo"] == "筛选…"
+    english = dcc.Dropdown(id="e")
+    localise(english, "en")
+    assert getattr(english, "labels", None) is None
