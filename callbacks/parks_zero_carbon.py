@@ -55,7 +55,8 @@ def register(app: Dash, *, sessions: sessionmaker[Session]) -> None:
             record = zero_carbon_store.park_record(session, code)
         if record is None:
             return no_update
-        title, records = fz.export_records(record.name_zh, record.latest, _rows(record))
+        rows, progress = _rows(record), record.progress()
+        title, records = fz.export_records(record.name_zh, record.latest, rows, progress)
         stem = f"zero-carbon-{code}-{record.latest.period}"
         if ctx.triggered_id == page.ZC_XLSX:
             data = export.table_xlsx(fz.EXPORT_COLUMNS, records, sheet="零碳园区指标", title=title)

@@ -199,9 +199,25 @@ def empty(message: str) -> go.Figure:
 
 
 def export_records(
-    name_zh: str, latest: zc.Assessment, rows: Sequence[dict[str, Any]]
+    name_zh: str,
+    latest: zc.Assessment,
+    rows: Sequence[dict[str, Any]],
+    progress: Sequence[zc.Progress],
 ) -> tuple[str, list[dict[str, Any]]]:
-    """(title, records) of the export: the six rows as on screen under a title naming the
-    park, the year and the overall status."""
+    """(title, records) of the export: the six rows under a title naming the park, the year and
+    the overall status. The base, newest value and change are numbers (a spreadsheet computes
+    with them; empty where missing), in the unit column's unit; the rest as on screen."""
     title = f"{name_zh} 零碳园区指标 {latest.period} 年 · {status_zh(latest.status)}"
-    return title, [{k: r[k] for k, _ in EXPORT_COLUMNS} for r in rows]
+    numbers = {p.indicator: p for p in progress}
+    records = []
+    for r in rows:
+        p = numbers[r["key"]]
+        digits = 4 if r["key"] == zc.CORE else 2
+        records.append(
+            {k: r[k] for k, _ in EXPORT_COLUMNS}
+            | {
+                k: None if v is None else round(v, digits)
+                for k, v in (("base", p.base), ("value", p.value), ("change", p.change))
+            }
+        )
+    return title, records

@@ -64,3 +64,59 @@ def test_a_park_without_values_has_null(client):
     body = client.get("/api/v1/parks/E2").get_json()
     assert body["code"] == "E2"
     assert body["zero_carbon"] is None
+
+
+def _page_app(engine):
+    import dash
+
+    from callbacks import parks as parks_callbacks
+    from layouts.pages import parks as page
+
+    app = dash.Dash(__name__, suppress_callback_exceptions=True)
+    app.layout = page.build(None, {"park": "E1"}, "zh")
+    parks_callbacks.register(app, sessions=make_sessions(engine), settings=None)
+    return app, page
+
+
+def test_the_parks_page_panel_and_its_exports(engine):
+    import base64
+    import io
+
+    import openpyxl
+    from dash_calls import call, text
+
+    add_parks(engine)
+    assert ingest_bytes(engine, GOOD.encode(), "zc.csv").ok
+    app, page = _page_app(engine)
+    client = app.server.test_client()
+    key = next(k for k in app.callback_map if page.ZC_HEAD in k)  # the panel, not the radar
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")
+    ]
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": key,
+            "outputs": outputs,
+            "inputs": [{"id": page.PARK, "property": "value", "value": "E1"}],
+            "changedPropIds": [f"{page.PARK}.value"],
+            "state": [],
+        },
+    )
+    out = response.json["response"]
+    assert text(out[page.ZC_HEAD]["children"]).startswith("达标2026 年 · 年综合能耗 50 万吨标准煤")
+    assert "≤ 0.20（20–100 万吨标准煤）" in text(out[page.ZC_TABLE]["children"])
+    trend = out[page.ZC_TREND]["figure"]["data"][0]
+    assert (trend["x"], [round(v, 3) for v in trend["y"]]) == (["2025", "2026"], [0.25, 0.18])
+
+    csv = call(client, app, (page.ZC_CSV, "n_clicks"), [1, None], state={page.PARK: "E1"})
+    download = csv[page.ZC_DOWNLOAD]["data"]
+    assert download["filename"] == "zero-carbon-E1-2026.csv"
+    lines = base64.b64decode(download["content"]).decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("单位能耗碳排放（核心指标）,吨CO₂/吨标准煤,0.25,0.18,-0.07,≤ 0.20")
+    xlsx = call(client, app, (page.ZC_XLSX, "n_clicks"), [None, 1], state={page.PARK: "E1"})
+    download = xlsx[page.ZC_DOWNLOAD]["data"]
+    assert download["filename"] == "zero-carbon-E1-2026.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download["content"])))
+    assert book.active.title == "零碳园区指标"
+    assert book.active["A1"].value == "园区E1 零碳园区指标 2026 年 · 达标"

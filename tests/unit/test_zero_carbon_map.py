@@ -98,13 +98,13 @@ def test_export_csv_and_xlsx_of_the_six_rows():
         rules,
     )
     rows = fz.indicator_rows(now, zc.progress(None, now), rules)
-    title, records = fz.export_records("示范园", now, rows)
+    title, records = fz.export_records("示范园", now, rows, zc.progress(None, now))
     text = export.table_csv(fz.EXPORT_COLUMNS, records).decode("utf-8-sig").splitlines()
     assert text[0] == "指标,单位,2025 年（基准年）,最新值,较 2025 年变化,阈值,是否达标,阈值来源"
     assert text[1].startswith(
-        "单位能耗碳排放（核心指标）,吨CO₂/吨标准煤,—,0.180,—,≤ 0.20（20–100 万吨标准煤）,达标,"
+        "单位能耗碳排放（核心指标）,吨CO₂/吨标准煤,,0.18,,≤ 0.20（20–100 万吨标准煤）,达标,"
     )
-    assert text[2].startswith("清洁能源消费占比,%,—,92.0%,—,未公布,—,")
+    assert text[2].startswith("清洁能源消费占比,%,,92.0,,未公布,—,")
     assert len(text) == 7
     book = openpyxl.load_workbook(
         io.BytesIO(export.table_xlsx(fz.EXPORT_COLUMNS, records, sheet="零碳园区指标", title=title))
@@ -114,7 +114,7 @@ def test_export_csv_and_xlsx_of_the_six_rows():
     assert [c.value for c in sheet[3]][:4] == [
         "单位能耗碳排放（核心指标）",
         "吨CO₂/吨标准煤",
-        "—",
-        "0.180",
+        None,
+        0.18,
     ]
     assert sheet.max_row == 8

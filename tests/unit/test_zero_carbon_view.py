@@ -89,10 +89,16 @@ def test_trend_since_2025_with_the_threshold_dashed():
 def test_export_records_and_the_table_component():
     base, now = _years()
     rows = fz.indicator_rows(now, zc.progress(base, now), RULES)
-    title, records = fz.export_records("合肥经济技术开发区", now, rows)
+    title, records = fz.export_records("合肥经济技术开发区", now, rows, zc.progress(base, now))
     assert title == "合肥经济技术开发区 零碳园区指标 2026 年 · 达标"
     assert list(records[0]) == [k for k, _ in fz.EXPORT_COLUMNS]
     assert records[0]["threshold"] == "≤ 0.20（20–100 万吨标准煤）"
+    # numbers, not the screen's text: 0.25 -> 0.18 is -0.07; 80 % -> 92 % is +12 points
+    assert [(r["base"], r["value"], r["change"]) for r in records[:3]] == [
+        (0.25, 0.18, -0.07),
+        (80.0, 92.0, 12.0),
+        (1.0, 1.0, 0.0),
+    ]
     table = page.zero_carbon_table(rows)
     body = table.children[1].children
     assert len(body) == 6
