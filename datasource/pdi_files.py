@@ -11,7 +11,13 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from datasource.readers import Problem  # one shape of problem for every file the pool reads
+from datasource.readers import (  # one shape of problem for every file the pool reads
+    XLSX_ERRORS,
+    Problem,
+    Unreadable,
+    check_zip,
+    unreadable_problem,
+)
 
 # canonical column -> accepted header spellings (lower-cased, spaces/underscores removed)
 _ALIASES = {
@@ -85,7 +91,13 @@ def read_rows(data: bytes, kind: str) -> Rows:
     if not data.strip():
         return Rows(set(), [], [Problem(None, None, "空文件 (empty file)")])
     if data[:4] == b"PK\x03\x04":
-        raw, encoding = _xlsx_rows(data)
+        try:  # the import limits of every file the pool reads (zip bomb, DTD, long cells)
+            check_zip(data)
+            raw, encoding = _xlsx_rows(data)
+        except Unreadable as exc:
+            return Rows(set(), [], [exc.problem])
+        except XLSX_ERRORS as exc:
+            return Rows(set(), [], [unreadable_problem(exc)])
         if raw is None:
             return Rows(set(), [], [Problem(None, None, "无法读取 XLSX 文件 (unreadable XLSX)")])
     else:

@@ -304,3 +304,14 @@ def test_an_external_entity_is_never_resolved(tmp_path):
     table = read_bytes(hostile.dtd_shared_strings(secret.as_uri()))
     assert table.frame.empty
     assert "TOP-SECRET-VALUE" not in repr(table.problems)
+
+
+def test_the_pdi_kinds_read_xlsx_under_the_same_limits(engine, db_url, tmp_path):
+    path = tmp_path / "scores.xlsx"
+    for data, reason in ((hostile.dtd_shared_strings(), DTD), (hostile.zip_bomb(), "解压后过大")):
+        path.write_bytes(data)
+        env = {k: None for k in os.environ if k.startswith("CARBONWALL_")}
+        env["CARBONWALL_DATABASE_URL"] = db_url
+        result = CliRunner().invoke(cli, ["ingest", str(path), "--kind", "pdi_scores"], env=env)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert reason.split(": ", 1)[-1] in result.output
