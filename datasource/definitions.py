@@ -72,9 +72,9 @@ class Definition:
     def gdp_label(self, lang: str = "zh", base_year: int | None = None) -> str:
         year = base_year or self.gdp_base_year
         if self.gdp_basis == "current":
-            return "GDP at current prices" if lang == "en" else "现价GDP"
+            return "current-price GDP" if lang == "en" else "现价GDP"
         if lang == "en":
-            return f"GDP at constant {year} prices" if year else "GDP at constant prices"
+            return f"constant-{year} GDP" if year else "constant-price GDP"
         return f"{year}年可比价GDP" if year else "可比价GDP"
 
     def label(self, lang: str = "zh", base_year: int | None = None) -> str:

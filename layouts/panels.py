@@ -146,7 +146,7 @@ def _target_tile(target: Any, lang: str, dual: Any = None) -> html.Div:
     plan = i18n.plan(target.plan, lang)
     goal = t("target_goal", lang, change=i18n.pct_as_set(target.target_change))
     if getattr(target, "definition", None) is not None:  # the goal in the title: no wrap
-        label = t("kpi_assessed", lang, plan=plan) + " · " + goal.lstrip("/ ")
+        label = t("kpi_assessed", lang, plan=plan, goal=i18n.pct_as_set(target.target_change))
         unit = t("since_base", lang, year=target.base_period)
     else:
         label, unit = t("kpi_target_plan", lang, plan=plan), goal
@@ -292,11 +292,11 @@ def dual_control_face(dual: Any, lang: str) -> html.Div | None:
         for key, c in shown
     ]
     lines = [html.Div(text, className="kpi-def") for text in _dual_terms(shown, lang)]
-    label = t("dual_title", lang, plan=i18n.plan(running.plan, lang))
-    period = f"（{running.base_period}→{running.target_period}）"
+    name = i18n.plan(running.plan, lang)
+    label = t("dual_title", lang, plan=name, base=running.base_period, end=running.target_period)
     return html.Div(
         [
-            html.Div(label + period, className="kpi-label"),
+            html.Div(label, className="kpi-label"),
             html.Div(cells, className="dual-cells"),
             *lines,
         ],

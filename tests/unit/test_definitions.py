@@ -99,7 +99,7 @@ def test_labels_name_the_numerator_and_the_gdp_basis():
     assessed = definitions.default("co2_intensity", "14th-FYP")
     assert assessed == Definition("co2_intensity", "energy_co2", "constant", 2020)
     assert assessed.label() == "能源活动CO₂/2020年可比价GDP"
-    assert assessed.label("en") == "energy-activity CO₂ / GDP at constant 2020 prices"
+    assert assessed.label("en") == "energy-activity CO₂ / constant-2020 GDP"
     general = definitions.general_intensity(2020)
     assert general.label() == "全部CO₂/2020年可比价GDP"
     assert Definition("co2e_intensity", "co2e", "current", None, "AR6").label() == (

@@ -105,10 +105,10 @@ def test_fallbacks_are_named_in_english_and_the_price_base_actually_used():
     progress, assessed = faces(tile)
     assert texts(progress)[-2:] == ["energy-activity CO₂", " ※current-price GDP fallback…"]
     assert progress.children[-1].title == (
-        "energy-activity CO₂ / GDP at constant 2020 prices current-price GDP fallback "
+        "energy-activity CO₂ / constant-2020 GDP current-price GDP fallback "
         "sum of sub-regions"
     )
-    assert texts(assessed)[-1] == "÷ GDP at constant 2015 prices"
+    assert texts(assessed)[-1] == "÷ constant-2015 GDP"
 
 
 def test_the_closed_plan_result_and_the_running_plans_dual_control():
