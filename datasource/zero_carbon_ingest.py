@@ -15,7 +15,6 @@ import hashlib
 import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,7 +27,7 @@ from datasource.ingest import IngestReport
 from datasource.ingest_write import current_version, record_rejection
 from datasource.models import DataState, IngestBatch, Region
 from datasource.models_zero_carbon import ParkIndicator, ZeroCarbonThreshold
-from datasource.readers import Problem
+from datasource.readers import XLSX_ERRORS, Problem, Unreadable, check_zip
 
 KINDS = ("park_indicators", "zc_thresholds")
 KIND_NAMES_ZH = {"park_indicators": "零碳园区指标", "zc_thresholds": "零碳园区阈值"}
@@ -90,7 +89,15 @@ def _read(data: bytes) -> _Rows:
                 continue
         if text is None:
             return _Rows([], [], [Problem(None, None, "文件编码错误: 请另存为 UTF-8 或 GBK")], None)
-        raw = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        try:
+            raw = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        except csv.Error as exc:
+            return _Rows(
+                [],
+                [],
+                [Problem(None, None, f"无法读取 CSV 文件 (unreadable CSV): {exc}")],
+                encoding,
+            )
     raw = [(n, r) for n, r in raw if any(str(c).strip() for c in r)]
     if not raw:
         return _Rows([], [], [Problem(None, None, "空文件 (empty file)")], encoding)
@@ -111,12 +118,17 @@ def _read(data: bytes) -> _Rows:
     return _Rows(list(cols.values()), rows, problems, encoding)
 
 
-def _xlsx(data: bytes) -> list[tuple[int, list[str]]] | None:
+def _xlsx(data: bytes, *, first_only: bool = False) -> list[tuple[int, list[str]]] | None:
+    """The first sheet's rows as text (only the first non-empty one with ``first_only``); None
+    for a file that cannot be read. The zip is checked first (readers.check_zip: no zip bomb
+    is ever decompressed), and every error the readers list is caught, as the pool's reader
+    does: the sheet's XML is parsed while its rows are read."""
     import openpyxl
 
     try:
+        check_zip(data)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (Unreadable, *XLSX_ERRORS):
         return None
     try:
         out = []
@@ -127,7 +139,11 @@ def _xlsx(data: bytes) -> list[tuple[int, list[str]]] | None:
                     v = int(v)
                 cells.append("" if v is None else str(v))
             out.append((n, cells))
+            if first_only and any(c.strip() for c in cells):
+                break
         return out
+    except XLSX_ERRORS:
+        return None
     finally:
         book.close()
 
@@ -135,29 +151,20 @@ def _xlsx(data: bytes) -> list[tuple[int, list[str]]] | None:
 def _header(data: bytes) -> list[str]:
     """The first non-empty row's cells, read cheaply (the rest of a large file is not parsed)."""
     if data[:4] == b"PK\x03\x04":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            return []
-        try:
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                cells = ["" if v is None else str(v) for v in row]
-                if any(c.strip() for c in cells):
-                    return cells
-            return []
-        finally:
-            book.close()
+        rows = _xlsx(data, first_only=True) or []
+        return next((cells for _n, cells in rows if any(c.strip() for c in cells)), [])
     chunk = data[:65536]
     try:
         head = chunk.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # a character cut at the chunk's end, or GBK
         cut = exc.start > len(chunk) - 4
         head = chunk[: exc.start].decode("utf-8-sig") if cut else chunk.decode("gb18030", "ignore")
-    for row in csv.reader(io.StringIO(head)):
-        if any(c.strip() for c in row):
-            return row
+    try:
+        for row in csv.reader(io.StringIO(head)):
+            if any(c.strip() for c in row):
+                return row
+    except csv.Error:
+        return []
     return []
 
 

@@ -201,3 +201,37 @@ water_reuse,,,gt,90,%,
     ]
     with Session(pool) as s:
         assert [t.value for t in store.thresholds(s)][:2] == [0.2, 0.3]
+
+
+def test_xlsx_with_chinese_headers_lands(pool):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["园区代码", "年份", "指标", "数值", "单位"])
+    sheet.append(["E1", 2026, "energy_consumption", 120.5, "万吨标准煤"])
+    sheet.append(["E1", 2026, "water_reuse", 0.9, "fraction"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = ingest_bytes(pool, buffer.getvalue(), "园区指标.xlsx")
+    assert report.ok, report.render()
+    assert (report.kind, report.encoding, report.inserted) == ("park_indicators", "xlsx", 2)
+    assert stored(pool) == [
+        ("E1", "2026", "energy_consumption", 1205000.0, "tce"),
+        ("E1", "2026", "water_reuse", 90.0, "%"),
+    ]
+
+
+def test_a_broken_xlsx_is_rejected_not_raised(pool):
+    from datasource import zero_carbon_ingest
+
+    junk = b"PK\x03\x04" + b"\x00" * 200
+    reason = "文件: 无法读取 XLSX 文件 (unreadable XLSX): BadZipFile: File is not a zip file"
+    for kind in ("park_indicators", None):  # the pool's zip check answers before any reading
+        report = ingest_bytes(pool, junk, "bad.xlsx", kind=kind)
+        assert (report.ok, [p.render() for p in report.problems]) == (False, [reason])
+    direct = zero_carbon_ingest.ingest_bytes(pool, junk, "bad.xlsx", kind="park_indicators")
+    assert [p.render() for p in direct.problems] == ["文件: 无法读取 XLSX 文件 (unreadable XLSX)"]
+    assert stored(pool) == []
