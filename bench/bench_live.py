@@ -149,7 +149,7 @@ def main() -> None:
             changed = _wait(
                 driver,
                 "return window.cwWatch && window.cwWatch.changed",
-                timeout=120,
+                timeout=600,
             )
             rolled = next((t for t, _ in moves[before:]), None)
             rounds.append((rolled - returned if rolled else None, changed - returned))
