@@ -686,6 +686,14 @@ def document(settings: Settings | None = None) -> dict[str, Any]:
             "years_left": {"type": "integer", "nullable": True},
             "needed_annual_rate": _num(),
             "status": _str(enum=["on_track", "at_risk", "off_track", "no_data"]),
+            "definition_zh": _str(
+                nullable=True, description="what is tracked, e.g. 能源活动CO₂/2020年可比价GDP"
+            ),
+            "definition_en": _str(nullable=True),
+            "fallback": {
+                "type": "array",
+                "items": _str(enum=["current_prices", "other_price_base", "derived"]),
+            },
         },
         "required": ["plan", "status"],
     }

@@ -762,6 +762,10 @@ class TargetProgress:
     years_left: int | None
     needed_annual_rate: float | None
     status: str
+    # the definition the target is assessed on, and the fallback marks (datasource.definitions)
+    definition_zh: str | None = None
+    definition_en: str | None = None
+    fallback: tuple[str, ...] = ()
 
 
 def target_status(
@@ -816,6 +820,9 @@ def target_progress(
         track.years_left,
         track.needed_annual_rate,
         track.status,
+        track.label_zh,
+        track.label_en,
+        track.fallback,
     )
 
 

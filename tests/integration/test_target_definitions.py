@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import api
 from dashboard.config import Settings
-from datasource import dual_control, targets
+from datasource import dual_control, queries, targets
 from datasource.ingest import ingest_bytes
 from datasource.models import Indicator, Region
 from datasource.rollup import rebuild
@@ -82,6 +82,7 @@ def test_the_14th_plan_is_tracked_on_energy_co2_per_constant_2020_gdp(pool):
     )
     with Session(pool) as s:
         city = targets.progress(s, region_code="440100")
+        summary_target = queries.target_progress(s, region_code="440100")
         points = targets._points(s, {"440100": [all_co2]})[("440100", all_co2.definition)]
     general = targets.evaluate_on("440100", all_co2, points, latest_year=2024)
     # inherited from 广东 (-19.5 %), on energy-activity CO2: 800 t / 10 亿元 = 0.008 t/万元 in
@@ -95,6 +96,10 @@ def test_the_14th_plan_is_tracked_on_energy_co2_per_constant_2020_gdp(pool):
     assert city.status == "on_track"
     assert city.needed_annual_rate == pytest.approx(0.008 * 0.805 / (720 / 11.5e4) - 1)
     assert city.fallback == ()
+    # what GET /api/v1/summary answers under "target"
+    assert summary_target.definition_zh == "能源活动CO₂/2020年可比价GDP"
+    assert summary_target.definition_en == "energy-activity CO₂ / constant-2020 GDP"
+    assert (summary_target.status, summary_target.fallback) == ("on_track", ())
     # all CO2 (1000 t in 2020, 980 in 2024): -14.78 %, 1.17 points behind the path: at risk
     assert general.change_so_far == pytest.approx((980 / 11.5) / 100 - 1)
     assert general.status == "at_risk"
