@@ -169,3 +169,6 @@ def test_plan_states_and_results():
     assert dc.plan_result("closed", [met, missed], "2025") == "not_achieved"
     assert dc.plan_result("closed", [early], "2025") == "pending"
     assert dc.plan_result("running", [met], "2025") is None
+    no_data = dc.Control("energy_intensity", "change", None, "no_base_data")
+    assert dc.plan_result("closed", [met, no_data], "2025") == "achieved"  # left out
+    assert dc.plan_result("closed", [no_data], "2025") is None
