@@ -105,8 +105,7 @@ def test_fallbacks_are_named_in_english_and_the_price_base_actually_used():
     progress, assessed = faces(tile)
     assert texts(progress)[-2:] == ["energy-activity CO₂", " ※current-price GDP fallback…"]
     assert progress.children[-1].title == (
-        "energy-activity CO₂ / constant-2020 GDP current-price GDP fallback "
-        "sum of sub-regions"
+        "energy-activity CO₂ / constant-2020 GDP current-price GDP fallback sum of sub-regions"
     )
     assert texts(assessed)[-1] == "÷ constant-2015 GDP"
 
