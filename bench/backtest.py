@@ -1,6 +1,6 @@
 """The forecast selection's backtest and its time, on a pool and on a real annual series.
 
-Usage: python bench/backtest.py [DATABASE_URL] [--csv FILE ...] [--research] [--local-sample N]
+Usage: python bench/backtest.py [DATABASE_URL] [--csv FILE ...] [--as-of YEAR ...] [--research]
 (default pool: the embedded instance, filled by `carbonwall init-db && carbonwall demo`;
 --csv: a year,value file such as bench/data/owid_china_co2.csv, run as one country's CO2).
 
@@ -9,7 +9,8 @@ Prints, for the pool: the selection backtest table (per metric, level and model,
 level; the same table as `carbonwall backtest`), the time of the whole selection, one forced
 ``compute_all`` (the scheduler's background job: selection, fits, forecasts, write) with its
 time, and the read time of one region's stored forecast and of an on-demand past origin.
-For each --csv file the same selection table. --research adds the wider backtest
+For each --csv file the same selection table, and with --as-of the forecast made as of that
+year (chosen and fitted on data up to it) against what happened. --research adds the wider backtest
 (``forecast.backtest_models``: raw and calibrated intervals, statsmodels' per-series ETS on a
 sample). See docs/forecasts.md.
 """
@@ -39,6 +40,33 @@ def series_panel(path: Path) -> forecast.Panel:
     for year, value in rows:
         values["co2"][0, year - years[0]] = value
     return forecast.Panel([path.stem], years, values, ["country"])
+
+
+def as_of(panel: forecast.Panel, origin: int) -> None:
+    """The forecast made as of ``origin`` (chosen and fitted on data up to it) for the next five
+    years against what happened, beside naive's and drift's: one honest past-origin check."""
+    o = int(origin - panel.years[0])
+    cut = forecast.Panel(
+        panel.codes, panel.years[: o + 1], {m: v[:, : o + 1] for m, v in panel.values.items()}
+    )
+    rows = forecast.forecast_metric(cut, "co2", -1, stored_origins=1).forecasts
+    y = np.log(cut.values["co2"])
+    actual = panel.values["co2"][0]
+    years = [y_ for y_ in range(origin + 1, origin + 6) if y_ <= panel.years[-1]]
+    print(f"as of {origin}: year, actual, chosen (model), naive, drift (Mt); sMAPE over the years")
+    lines = {"chosen": [], "naive": [], "drift": []}
+    base = {m: np.exp(forecast.predict(m, y, o, 5)[0][0]) for m in ("naive", "drift")}
+    for r in (r for r in rows if r["year"] in years):
+        j = r["year"] - origin - 1
+        a = actual[r["year"] - int(panel.years[0])]
+        got = {"chosen": r["point"], "naive": base["naive"][j], "drift": base["drift"][j]}
+        for k, v in got.items():
+            lines[k].append(200 * abs(v - a) / (v + a))
+        print(
+            f"  {r['year']} {a / 1e6:9.0f} {r['point'] / 1e6:9.0f} ({r['model']})"
+            f" {got['naive'] / 1e6:9.0f} {got['drift'] / 1e6:9.0f}"
+        )
+    print("  sMAPE " + ", ".join(f"{k} {np.mean(v):.2f} %" for k, v in lines.items()))
 
 
 def bench_pool(url: str, research: bool, local_sample: int) -> None:
@@ -75,6 +103,7 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, action="append", default=[])
     parser.add_argument("--no-pool", action="store_true", help="only the --csv series")
     parser.add_argument("--research", action="store_true")
+    parser.add_argument("--as-of", type=int, action="append", default=[], help="--csv origin")
     parser.add_argument("--local-sample", type=int, default=100)
     args = parser.parse_args()
     if not args.no_pool:
@@ -84,6 +113,8 @@ def main() -> None:
         report = forecast.selection_report(panel)
         print(f"\n{path.name}: {int(panel.years[0])}-{int(panel.years[-1])}, one series")
         print(report.render())
+        for origin in args.as_of:
+            as_of(panel, origin)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,11 @@ whether the actual fell inside its calibrated 80 % / 95 % interval. The choice *
 origin O uses only the forecasts whose actual year is <= O, so a past-origin forecast is
 chosen, like it is fitted, on data up to its origin.
 
-The rule, per horizon band (h1-2, h3-5; longer horizons keep the h5 choice): among the models
-whose mean sMAPE is at or below both naive's and drift's at every horizon of the band, the one
-with the lowest mean over the band; if no model is (naive wins one horizon, drift another),
-the best model at each horizon on its own. Either way the chosen model is never worse than
+The rule: among the models whose mean sMAPE is at or below both naive's and drift's at every
+horizon 1-5, the one with the lowest mean over h1-5, for every horizon (one model, one smooth
+path). If no model is, the same per horizon band (h1-2, h3-5; longer horizons keep the h5
+choice); if no model is within a band (naive wins one horizon, drift another), the best model
+at each horizon on its own. Either way the chosen model is never worse than
 naive or drift in that backtest. A level with fewer than MIN_SCORES scores at some horizon
 borrows the choice of the whole metric (every level pooled); where even that is too short the
 horizon gets the naive forecast and band, flagged ``short``.
@@ -214,10 +215,15 @@ def choose(scores: Scores, o: int, level: str | None) -> list[Choice]:
         for j, name in enumerate(scores.models)
     }
     picked: dict[int, str] = {}
-    for band in BANDS:
-        usable = [h for h in band if n[h - 1] >= MIN_SCORES]
-        if usable:
-            picked |= pick(means, usable)
+    every = [h for h in hs if n[h - 1] >= MIN_SCORES]
+    single = pick(means, every) if len(every) == len(hs) else {}
+    if len(set(single.values())) == 1:
+        picked = single  # one model at every horizon: one smooth path on the wall
+    else:
+        for band in BANDS:
+            usable = [h for h in band if n[h - 1] >= MIN_SCORES]
+            if usable:
+                picked |= pick(means, usable)
     out = []
     for h in hs:
         if h not in picked:

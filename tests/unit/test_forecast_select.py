@@ -48,7 +48,7 @@ def _plan(logs: np.ndarray, origin: int = 2024) -> list[dict]:
     ("kind", "h12", "h345"),
     [
         # a straight line in logs: drift is the right model far out
-        ("trend", "ets_drift", "drift"),
+        ("trend", "drift", "drift"),
         # a plateau after growth, and a fall after growth: drift keeps the old slope, naive
         # ignores the new one; the adaptive damped trend wins
         ("plateau", "ets_pooled", "ets_pooled"),
