@@ -589,12 +589,14 @@ def rank_blocks(rows: Sequence[Any], *, lang: str = "zh", n: int = 5) -> list[Ra
     # the tables' titles name the metric and its unit; the heads stay short enough for 18 px
     e_heads = (t("col_rank", lang), t("col_region", lang), t("col_co2e", lang), vs)
     i_heads = (t("col_rank", lang), t("col_region", lang), t("col_intensity", lang), vs)
-    if lang == "en":
-        e_heads = i_heads = (t("col_rank", lang), t("col_region", lang), t("head_value", lang), vs)
+    if lang == "en":  # English titles name the metric, the value heads its unit
+        e_heads = (t("col_rank", lang), t("col_region", lang), co2e_unit(unit, lang), vs)
+        i_heads = (t("col_rank", lang), t("col_region", lang), t("unit_intensity", lang), vs)
     e_unit, i_unit = co2e_unit(unit, lang), t("unit_intensity", lang)
 
     def block(title: str, items: list[tuple[int, Any]], metric: str) -> RankBlock:
-        title = f"{title} · {e_unit if metric == 'co2e' else i_unit}"
+        if lang != "en":
+            title = f"{title} · {e_unit if metric == 'co2e' else i_unit}"
         cells, names, flags = [], [], []
         for rank, r in items:
             if metric == "co2e":
