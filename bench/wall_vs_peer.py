@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -165,6 +166,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("product", "peer"), default=None)
     parser.add_argument("--json", type=Path, default=None, help="write every run here too")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     peers = args.peers.resolve()
     if not (peers / "measure.py").is_file():
         parser.error(f"no measure.py in {peers}: pass --peers DIR")
