@@ -289,6 +289,16 @@ def test_export_csv_and_xlsx(client):
     data = xlsx.get_json()["response"][ids.DOWNLOAD]["data"]
     assert data["filename"] == "carbonwall-ranking-340100-2024.xlsx"
     assert base64.b64decode(data["content"])[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert sheet.title == "下级地区排名"
+    assert rows[0][5] == "温室气体排放量（万吨CO₂e，AR5）"
+    assert rows[1][:10] == ["340102", "瑶海区", "2024", 1, 1, 158.7, "22.2%", 157.8, 0.187, "15.5%"]
+    assert rows[3][0].startswith("来源：carbonwall 数据版本 2 · 温室气体按 AR5")
 
 
 def test_database_down_on_a_click_keeps_every_panel_and_shows_one_calm_sentence(
