@@ -128,6 +128,8 @@ def _time_rollup(
 ) -> tuple[int, set[tuple[str, str]]]:
     """Each region's own days, months and quarters summed into the coarser periods it did not
     report (rollup_periods.time_rollup); returns the rows written and the region-periods."""
+    if all(len(p) == 4 for _, p in own_keys):  # years only: nothing to sum over time
+        return 0, set()
     own = pd.DataFrame(
         conn.execute(
             text(
