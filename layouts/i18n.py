@@ -201,6 +201,20 @@ _SHORT_SUFFIXES = (
     "市",
 )
 
+_SHORT_SUFFIXES_EN = (  # Feixi County -> Feixi in the wall's tables and map labels
+    " Autonomous Prefecture",
+    " Autonomous County",
+    " Autonomous Banner",
+    " Forestry District",
+    " New Area",
+    " Prefecture",
+    " District",
+    " County",
+    " League",
+    " Banner",
+    " City",
+)
+
 _TONNE_UNITS_ZH = ((1e8, "亿吨"), (1e4, "万吨"))
 _TONNE_UNITS_EN = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 
@@ -223,11 +237,12 @@ def plan(code: str, lang: str = "zh") -> str:
 
 
 def short_name(info: object, lang: str) -> str:
-    """A name for tight spaces: 宁夏回族自治区 -> 宁夏, 伊犁哈萨克自治州 -> 伊犁哈萨克."""
+    """A name for tight spaces: 宁夏回族自治区 -> 宁夏, 伊犁哈萨克自治州 -> 伊犁哈萨克,
+    Feixi County ->
+    Feixi (the full name is the tooltip)."""
     full = name(info, lang)
-    if lang == "en":
-        return full
-    for suffix in _SHORT_SUFFIXES:
+    suffixes = _SHORT_SUFFIXES_EN if lang == "en" else _SHORT_SUFFIXES
+    for suffix in suffixes:
         if full.endswith(suffix) and len(full) > len(suffix) + 1:
             return full[: -len(suffix)]
     return full

@@ -395,3 +395,16 @@ def test_components_speak_chinese_on_the_chinese_pages():
     english = dcc.Dropdown(id="e")
     localise(english, "en")
     assert getattr(english, "labels", None) is None
+
+
+def test_short_english_names_drop_the_administrative_suffix():
+    from layouts import i18n
+
+    def short(name):
+        return i18n.short_name(Row(name_en=name, name_zh="合肥市"), "en")
+
+    assert short("Feixi County") == "Feixi"
+    assert short("Yaohai District") == "Yaohai"
+    assert short("Ili Kazakh Autonomous Prefecture") == "Ili Kazakh"
+    assert short("Inner Mongolia") == "Inner Mongolia"
+    assert short("Hefei") == "Hefei"
