@@ -62,7 +62,11 @@ def load_panel(session: Session, *, region_code: str | None = None) -> Panel:
         StatRegion.region_code,
         StatRegion.period,
         *(getattr(StatRegion, COLUMNS[m]) for m in METRICS),
-    ).where(func.length(StatRegion.period) == 4)
+    ).where(
+        func.length(StatRegion.period) == 4,
+        # a year-to-date (2025年1—11月) is not a year: forecasting it as one would show a fall
+        StatRegion.complete.isnot(False),
+    )
     if region_code is not None:
         stmt = stmt.where(StatRegion.region_code == region_code)
     panel = panel_from_rows([tuple(r) for r in session.execute(stmt)])

@@ -259,3 +259,13 @@ def test_year_to_date_through_a_month(pool, sessions):
     assert (jan.label_zh, jan.co2e, jan.prev_co2e) == ("2025年1月", 12.0, 10.0)
     # 2023 has no October to December: no same-period base, no change
     assert (gap.co2e, gap.prev_co2e, gap.co2e_change) == (186.0, None, None)
+
+
+def test_the_forecast_reads_whole_years_only_never_a_year_to_date(pool):
+    from datasource.forecast_store import load_panel
+
+    with Session(pool) as s:
+        panel = load_panel(s, region_code="340000")
+    # 2023 (Jan-Sep) and 2025 (Jan-Nov) are years to date: only 2024 is a year to forecast from
+    assert panel.codes == ["340000"]
+    assert [str(y) for y in panel.years] == ["2024"]
