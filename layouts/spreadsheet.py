@@ -4,7 +4,7 @@ rankings, the inventory, the policy statistics, /api/v1/*?format=csv|xlsx).
 A name that begins with ``= + - @`` (or a tab or carriage return) is a live formula when a
 spreadsheet opens the file ("CSV injection"): in CSV such a text cell gets a leading ``'``
 (Excel and LibreOffice then show it as text); in XLSX every text is written as a string
-cell, never as a formula. Numbers stay numbers (a negative number is not text). Bytes out,
+cell, never as a formula. Numbers stay numbers, also when written as text ("-0.07"). Bytes out,
 no I/O.
 """
 
@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# a number written as text ("-0.07", "+5", "-3.2%") is read as that number, never a formula
+NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
 def csv_cell(value: Any) -> Any:
-    """A CSV cell: text that a spreadsheet would run as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A CSV cell: text that a spreadsheet would run as a formula gets a leading '; a plain
+    number written as text ("-0.07") stays as it is."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not NUMBER_TEXT.fullmatch(value)
+    ):
         return "'" + value
     return value
 

@@ -42,13 +42,13 @@ def xlsx_cells(data: bytes) -> list[tuple[object, str]]:
 
 def test_the_cell_layer_escapes_text_and_leaves_numbers():
     assert [spreadsheet.csv_cell(e) for e in EVIL] == ESCAPED
-    assert [spreadsheet.csv_cell(v) for v in (-5, -0.5, "安徽省", "", None, "a=b")] == [
-        -5,
-        -0.5,
-        "安徽省",
-        "",
-        None,
-        "a=b",
+    plain = (-5, -0.5, "安徽省", "", None, "a=b", "-0.07", "+5", "-3.2%", "-1e-3", "−1.0%")
+    assert [spreadsheet.csv_cell(v) for v in plain] == list(plain)
+    assert [spreadsheet.csv_cell(v) for v in ("-1-1", "-0.07+A1", "-", "+")] == [
+        "'-1-1",
+        "'-0.07+A1",
+        "'-",
+        "'+",
     ]
 
 
