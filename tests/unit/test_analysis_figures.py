@@ -128,7 +128,13 @@ def test_sector_lines_five_sectors_with_lulucf_below_zero():
         for c, v in (("1", 4e6), ("2", 1e6), ("3", 5e5), ("4", -3e5), ("5", 1e5))
     ]
     fig = fa.sector_lines(rows)
-    assert [t.name for t in fig.data] == ["能源活动", "工业过程", "农业活动", "废弃物", "LULUCF净值"]
+    assert [t.name for t in fig.data] == [
+        "能源活动",
+        "工业过程",
+        "农业活动",
+        "废弃物",
+        "LULUCF净值",
+    ]
     assert list(fig.data[-1].y) == [-30.0, -30.0]
 
 
