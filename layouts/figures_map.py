@@ -238,7 +238,7 @@ def target_line(track: Any, lang: str) -> str:
         lang,
         status=t(f"status_{track.status}", lang),
         so_far=i18n.pct(track.change_so_far),
-        goal=i18n.pct(track.target_change, 0),
+        goal=i18n.pct_as_set(track.target_change),
         year=track.target_period,
     )
 

@@ -392,3 +392,8 @@ def test_pct_and_intensity_formats():
     assert i18n.pct(None) == "—"
     assert i18n.intensity(0.14346) == "0.143"
     assert i18n.intensity(12.345) == "12.35"
+
+
+def test_map_target_hover_keeps_the_precision_the_target_was_set_at():
+    track = Row(status="off_track", change_so_far=-0.1, target_change=-0.195, target_period="2025")
+    assert figures_map.target_line(track, "zh") == "目标进度 滞后（已 −10.0%，2025年目标 −19.5%）"
