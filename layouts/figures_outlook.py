@@ -62,18 +62,19 @@ class Row:
     fmt: str
 
 
-def target_path(target: Any) -> list[tuple[int, float]]:
+def target_path(target: Any, anchor: float | None = None) -> list[tuple[int, float]]:
     """(year, value) of the target's straight-line path in logs (a constant yearly rate) from
-    the base year's value to the target value; [] without both."""
+    the base year's value to the target value; [] without both. ``anchor`` is the plotted
+    series' own base-year value: a target assessed on another definition (energy-activity CO2)
+    is drawn as its rate applied to the line it stands beside, never from the other scale."""
     if target is None or target.base_value is None or target.target_value is None:
         return []
     base, end = int(target.base_period[:4]), int(target.target_period[:4])
     if end <= base:
         return []
     ratio = target.target_value / target.base_value
-    return [
-        (y, target.base_value * ratio ** ((y - base) / (end - base))) for y in range(base, end + 1)
-    ]
+    start = anchor if anchor else target.base_value
+    return [(y, start * ratio ** ((y - base) / (end - base))) for y in range(base, end + 1)]
 
 
 def backtest(history: Sequence[tuple[int, float | None]], previous: Sequence[Any]) -> Any:
@@ -108,7 +109,9 @@ def forecast(
     if not history:
         return empty(t("no_data", lang), scale=scale)
     first = int(history[-1].period[:4]) - HISTORY_YEARS + 1
-    path = target_path(target)
+    base_year = target.base_period[:4] if target is not None else None
+    anchor = next((s.intensity for s in history if s.period[:4] == base_year), None)
+    path = target_path(target, anchor)
     if path:
         first = min(first, path[0][0])
     shown = [s for s in history if int(s.period[:4]) >= first]

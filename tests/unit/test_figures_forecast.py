@@ -181,3 +181,15 @@ def test_the_panel_labels_each_row_with_its_track_record_and_the_target_as_set()
         ("目标 2025年 −19.5%", pytest.approx(1.5 * 0.82)),
     ]
     assert fig.layout.margin.t == theme.font_px(1.0, 0.8) + 6
+
+
+def test_a_target_on_another_numerator_is_drawn_at_its_rate_from_the_plotted_line():
+    # assessed on energy-activity CO2 (1.2 in 2020) while the panel plots all CO2 (1.5 in 2020)
+    assessed = Row(**{**TARGET.__dict__, "base_value": 1.2, "target_value": 1.2 * 0.82})
+    path = figures_outlook.target_path(assessed, anchor=1.5)
+    assert path[0] == (2020, pytest.approx(1.5))
+    assert path[-1] == (2025, pytest.approx(1.23))
+    fig = figures_outlook.forecast(HISTORY, [fp(2025, 1e7)], [fp(2025, 1.2)], target=assessed)
+    drawn = by_name(fig, "目标路径")[0]
+    assert list(drawn.x)[0] == 2020
+    assert list(drawn.y)[0] == pytest.approx(1.5)  # not 1.2, the other numerator's scale
