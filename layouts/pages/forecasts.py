@@ -86,7 +86,7 @@ def build(settings: ScreenSettings, params: Mapping[str, str], lang: str) -> htm
         value=metric,
         inline=True,
     )
-    return html.Div(
+    body = html.Div(
         [
             dcc.Store(id=ids.FC_PARAMS, data={"lang": lang}),
             common.panel(
@@ -102,6 +102,16 @@ def build(settings: ScreenSettings, params: Mapping[str, str], lang: str) -> htm
             ),
         ],
         className="p-3",
+    )
+    # the analysis pages' frame: navigation, shareable address and language link
+    return common.frame(
+        "forecasts",
+        "/analysis/forecasts",
+        common.tr("nav_forecasts", lang),
+        "",
+        [body],
+        params={"metric": metric},
+        lang=lang,
     )
 
 

@@ -303,6 +303,7 @@ def test_every_page_builds_with_unique_ids_nav_and_url_stores(path, lang):
         "/analysis/sectors",
         "/analysis/gases",
         "/inventory",
+        "/analysis/forecasts",
         "/parks",
         "/policy",
         "/policy/stats",

@@ -324,7 +324,7 @@ def test_map_mode_toggle_is_in_the_map_panel():
         return None
 
     toggle = find(page, ids.MAP_MODE)
-    assert [o["label"] for o in toggle.options] == ["强度", "目标进度"]
+    assert [o["label"] for o in toggle.options] == ["强度", "目标进度", "零碳园区"]
     assert toggle.value == "intensity"
 
 
