@@ -43,6 +43,7 @@ def _policies(session: Any, *, region_code: str, limit: int, window: int) -> Any
 # Reads beyond datasource.queries that the wall memoises (name -> function(session, **kwargs)).
 READS: dict[str, Callable[..., Any]] = {
     "forecast": forecast.stored,  # region_code, metric, origin
+    "track_record": forecast.track_record,  # region_code, metric, origin
     "targets": targets.progress_many,  # region_codes (a tuple)
     "dual_control": dual_control.standing,  # region_code: every plan's controls
     "park_scores": _scores,  # every evaluated park, by code
@@ -149,6 +150,7 @@ class RegionView:
     gases: Any = ()  # by_gas rows of the latest period
     outlook: Any = field(default_factory=dict)  # metric -> stored forecast, newest origin
     outlook_prev: Any = field(default_factory=dict)  # metric -> the forecast a year before
+    records: Any = field(default_factory=dict)  # metric -> the chosen model's backtest record
     target: Any = None  # its TargetTrack
     dual: Any = ()  # its dual_control.PlanStanding list (every plan)
     policies: Any = ()  # the newest POLICY_POOL policies that apply, newest first
@@ -200,6 +202,11 @@ def _read_view(deps: Deps, code: str, window: int) -> RegionView:
             for m, points in outlook.items()
             if m != "co2"
         }
+        records = {
+            m: q("track_record", region_code=code, metric=m, origin=points[0].origin)
+            for m, points in outlook.items()
+            if m != "co2" and points
+        }
         return RegionView(
             code,
             info,
@@ -215,6 +222,7 @@ def _read_view(deps: Deps, code: str, window: int) -> RegionView:
             gases=q("by_gas", region_code=code, period=now, gwp_set=gwp),
             outlook=outlook,
             outlook_prev=outlook_prev,
+            records=records,
             target=target,
             dual=q("dual_control", region_code=code) or (),
             policies=q("policies", region_code=code, limit=POLICY_POOL, window=window),

@@ -94,5 +94,20 @@ def test_the_page_is_routed_and_in_the_navigation():
     assert analysis.tr("nav_forecasts") == "预测回测"
     built = page.build(None, {"metric": "intensity"}, "en")
     assert isinstance(built, html.Div)
-    picker = built.children[1].children[0].children[1].children
+    picker = find(built, page.ids.FC_METRIC)
     assert picker.value == "intensity"
+    # inside the analysis pages' frame: the navigation and a shareable address
+    assert find(built, analysis.ids.url("forecasts")) is not None
+    assert find(built, analysis.ids.lang_link("forecasts")) is not None
+
+
+def find(node, target):
+    """The component with id ``target`` in the tree under ``node`` (None: not there)."""
+    if getattr(node, "id", None) == target:
+        return node
+    kids = getattr(node, "children", None)
+    for kid in kids if isinstance(kids, list | tuple) else [kids] if kids is not None else []:
+        hit = find(kid, target)
+        if hit is not None:
+            return hit
+    return None
