@@ -178,6 +178,7 @@ WALL_OUT = [
     (ids.MAP_LEGEND, "children"),
     (ids.TREND, "figure"),
     (ids.GAS, "figure"),
+    (ids.RANKING_TITLE, "children"),
     (ids.RANKING, "children"),
     (ids.FORECAST, "figure"),
 ]
