@@ -282,9 +282,13 @@ def _csv_limits(text: str, first: str, lead_lines: int) -> Problem | None:
             None,
             f"表头过长 (header row of {size} bytes; at most {MAX_HEADER_BYTES})",
         )
-    width = next(csv.reader([first], delimiter=_delimiter(first)), [])
-    if len(width) > MAX_COLUMNS:
-        return _too_wide(len(width), 1 + lead_lines)
+    delimiter = _delimiter(first)
+    try:
+        columns = len(next(csv.reader([first], delimiter=delimiter), []))
+    except csv.Error:  # a lone carriage return in the header: count fields plainly
+        columns = first.count(delimiter) + 1
+    if columns > MAX_COLUMNS:
+        return _too_wide(columns, 1 + lead_lines)
     lines = text.count("\n") + (not text.endswith("\n"))
     if lines > MAX_ROWS:
         return _too_long(lines)

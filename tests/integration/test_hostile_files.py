@@ -248,6 +248,14 @@ def test_a_long_header_is_refused_before_pandas_reads_it():
     ]
 
 
+def test_a_lone_carriage_return_in_the_header_is_a_problem_not_a_crash():
+    # found by the API fuzzer: csv.reader raised on the header before pandas ever read it
+    table = read_bytes(b"region_code\r,period\n340000,2024\n")
+    assert [p.render() for p in table.problems] == [
+        "第 2 行: 列数与表头不符 (row has 2 fields, the header has fewer)"
+    ]
+
+
 # --------------------------------------------------------------------------- malformed XLSX
 
 
